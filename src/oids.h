@@ -79,7 +79,7 @@ enum sd_notification {
     SD_NOTIF_SUPPRESSED = 6,
 };
 
-/* Sub-ids from the MIB root to a column: objects(1).table(3).entry(1).column */
+/* Length of a column OID from 1.3.6...: objects + table(3).entry(1).column */
 #define SD_OID_COLUMN_PREFIX_LEN (SD_OID_OBJECTS_LEN + 3)
 
 /* Name → OID, for the agreement test and for log lines. */

@@ -16,8 +16,8 @@
 /*
  * Longest ObjectID that can be a table index. The index is the string's
  * length plus one sub-identifier per octet, then the category:
- * prefix (14 sub-ids under netSnmpPlaypen, see oids.h) + 1 + N + 1 <= 128.
- * The MIB says SIZE (1..112); test_oids checks the two agree.
+ * column OID (14 sub-ids from 1.3.6..., SD_OID_COLUMN_PREFIX_LEN) + 1 + N + 1
+ * <= 128. The MIB says SIZE (1..112); tests/mib/lint.sh checks the two agree.
  */
 #define SD_OBJECTID_MAX 112
 /* DisplayString limit (RFC 2579). */

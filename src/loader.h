@@ -1,0 +1,48 @@
+/*
+ * loader: fetch → decode → build, off the main thread.
+ *
+ * One worker thread. The main thread submits a request (a newer request
+ * replaces one not yet started, so a burst of changes costs one load) and
+ * watches sd_loader_fd() in its select loop; when it is readable,
+ * sd_loader_take() hands over the finished result. The worker touches only
+ * its own buffers: what it wants logged travels in the result's msgs.
+ */
+#ifndef SD_LOADER_H
+#define SD_LOADER_H
+
+#include <stddef.h>
+
+#include "msgs.h"
+#include "snapshot.h"
+
+struct sd_load_params {
+    const char *uri;            /* copied on submit */
+    struct sd_policy policy;
+    size_t max_rows;
+    size_t max_bytes;
+    size_t log_rows;            /* row messages kept per load */
+};
+
+struct sd_load_result {
+    struct sd_snapshot *snap;   /* owned; NULL when the load failed */
+    struct sd_msgs msgs;        /* row-level messages, to log */
+    char error[768];            /* why the load failed */
+    char origin[512];           /* what was read, for messages */
+    unsigned long rows_seen;
+    double fetch_s, decode_s, build_s;
+};
+
+/* Runs one load in the calling thread (the worker, tests, the benchmark). */
+struct sd_load_result *sd_load_run(const struct sd_load_params *p);
+void sd_load_result_free(struct sd_load_result *r);
+
+struct sd_loader;
+struct sd_loader *sd_loader_start(void);
+int sd_loader_fd(const struct sd_loader *l);
+int sd_loader_submit(struct sd_loader *l, const struct sd_load_params *p);
+/* The finished result, or NULL if none is ready; drains the wakeup pipe. */
+struct sd_load_result *sd_loader_take(struct sd_loader *l);
+/* Stops and joins the worker (waits for a load under way to finish). */
+void sd_loader_stop(struct sd_loader *l);
+
+#endif

@@ -1,0 +1,365 @@
+/*
+ * mib: request handling for SMS-DISTRIBUTION-STATUS-MIB, see mib.h.
+ *
+ * The subtree below smsDistObjects is a fixed, sorted list of scalar
+ * instances (source and summary groups) followed by the table, walked column
+ * by column. GETNEXT finds the first instance after the request: a scan of
+ * the short scalar list, then a binary search of the snapshot per column. No
+ * request allocates (values up to 40 octets fit the varbind's own buffer).
+ */
+#include "sd_snmp.h"
+
+#include <string.h>
+
+#include "mib.h"
+#include "oids.h"
+
+_Static_assert(sizeof(oid) == sizeof(unsigned long), "snapshot searches take oid as unsigned long");
+
+static const oid objects_oid[] = { SD_OID_OBJECTS };
+#define OBJECTS_LEN OID_LENGTH(objects_oid)
+
+static const struct sd_served *served;
+static netsnmp_handler_registration *registration;
+
+/* --- values -------------------------------------------------------------- */
+
+static void set_u32(netsnmp_variable_list *vb, u_char type, uint32_t v)
+{
+    snmp_set_var_typed_value(vb, type, &v, sizeof(v));
+}
+
+static void set_i32(netsnmp_variable_list *vb, int32_t v)
+{
+    snmp_set_var_typed_value(vb, ASN_INTEGER, &v, sizeof(v));
+}
+
+static void set_str(netsnmp_variable_list *vb, const char *s, size_t len)
+{
+    snmp_set_var_typed_value(vb, ASN_OCTET_STR, s, len);
+}
+
+static void set_time(netsnmp_variable_list *vb, time_t t)
+{
+    unsigned char d[11];
+    size_t len = sd_health_dateandtime(t, d);
+
+    snmp_set_var_typed_value(vb, ASN_OCTET_STR, d, len);
+}
+
+static const struct sd_summary *summary(void)
+{
+    static const struct sd_summary empty;
+
+    return served->snap ? &served->snap->sum : &empty;
+}
+
+static void get_source(netsnmp_variable_list *vb, unsigned item)
+{
+    const struct sd_health *h = served->health;
+    const struct sd_snapshot *s = served->snap;
+    time_t now = time(NULL);
+
+    switch (item) {
+    case SD_SRC_URI:
+        set_str(vb, served->source_display, strlen(served->source_display));
+        break;
+    case SD_SRC_STATE:
+        set_i32(vb, (int32_t)sd_health_state(h, now));
+        break;
+    case SD_SRC_LAST_GOOD_LOAD:
+        set_time(vb, h->last_good);
+        break;
+    case SD_SRC_LAST_ATTEMPT:
+        set_time(vb, h->last_attempt);
+        break;
+    case SD_SRC_LAST_ERROR:
+        set_str(vb, h->last_error, strlen(h->last_error));
+        break;
+    case SD_SRC_LAST_ERROR_TIME:
+        set_time(vb, h->last_error_time);
+        break;
+    case SD_SRC_LOADS:
+        set_u32(vb, ASN_COUNTER, h->loads);
+        break;
+    case SD_SRC_LOAD_FAILURES:
+        set_u32(vb, ASN_COUNTER, h->failures);
+        break;
+    case SD_SRC_ROWS_SERVED:
+        set_u32(vb, ASN_GAUGE, (uint32_t)sd_snapshot_count(s));
+        break;
+    case SD_SRC_ROWS_REJECTED:
+        set_u32(vb, ASN_GAUGE, s ? (uint32_t)s->rejected : 0);
+        break;
+    case SD_SRC_ROWS_DUPLICATE:
+        set_u32(vb, ASN_GAUGE, s ? (uint32_t)s->duplicates : 0);
+        break;
+    case SD_SRC_DATA_AGE:
+        set_u32(vb, ASN_GAUGE, sd_health_age(h, now));
+        break;
+    case SD_SRC_STALE_AFTER:
+        set_u32(vb, ASN_GAUGE, h->stale_after);
+        break;
+    }
+}
+
+static void get_summary(netsnmp_variable_list *vb, unsigned item)
+{
+    const struct sd_summary *sum = summary();
+    uint32_t v = 0;
+
+    switch (item) {
+    case SD_SUM_ROWS_SUCCESS: v = sum->rows_success; break;
+    case SD_SUM_ROWS_INPROGRESS: v = sum->rows_inprogress; break;
+    case SD_SUM_ROWS_ERROR: v = sum->rows_error; break;
+    case SD_SUM_ROWS_OTHER: v = sum->rows_other; break;
+    case SD_SUM_ASSETS_ERROR: v = sum->assets_error; break;
+    }
+    set_u32(vb, ASN_GAUGE, v);
+}
+
+static void get_column(netsnmp_variable_list *vb, unsigned column, size_t i)
+{
+    const struct sd_rows *r = &served->snap->rows;
+    const struct sd_row *row = &r->v[i];
+
+    switch (column) {
+    case SD_COLUMN_ASSETS:
+        set_u32(vb, ASN_GAUGE, row->assets);
+        break;
+    case SD_COLUMN_LASTUPDATEDATE:
+        snmp_set_var_typed_value(vb, ASN_OCTET_STR, row->date, row->date_len);
+        break;
+    case SD_COLUMN_OBJECTTYPEID:
+        set_i32(vb, (int32_t)row->object_type);
+        break;
+    case SD_COLUMN_PACKAGEID:
+        set_str(vb, sd_row_pkg(r, row), row->pkg_len);
+        break;
+    case SD_COLUMN_TYPE:
+        set_i32(vb, row->type);
+        break;
+    }
+}
+
+/* --- the scalar instances, in OID order ------------------------------------ */
+
+struct scalar {
+    unsigned arc, item;
+};
+
+static const struct scalar scalars[] = {
+    { SD_ARC_SOURCE, SD_SRC_URI },
+    { SD_ARC_SOURCE, SD_SRC_STATE },
+    { SD_ARC_SOURCE, SD_SRC_LAST_GOOD_LOAD },
+    { SD_ARC_SOURCE, SD_SRC_LAST_ATTEMPT },
+    { SD_ARC_SOURCE, SD_SRC_LAST_ERROR },
+    { SD_ARC_SOURCE, SD_SRC_LAST_ERROR_TIME },
+    { SD_ARC_SOURCE, SD_SRC_LOADS },
+    { SD_ARC_SOURCE, SD_SRC_LOAD_FAILURES },
+    { SD_ARC_SOURCE, SD_SRC_ROWS_SERVED },
+    { SD_ARC_SOURCE, SD_SRC_ROWS_REJECTED },
+    { SD_ARC_SOURCE, SD_SRC_ROWS_DUPLICATE },
+    { SD_ARC_SOURCE, SD_SRC_DATA_AGE },
+    { SD_ARC_SOURCE, SD_SRC_STALE_AFTER },
+    { SD_ARC_SUMMARY, SD_SUM_ROWS_SUCCESS },
+    { SD_ARC_SUMMARY, SD_SUM_ROWS_INPROGRESS },
+    { SD_ARC_SUMMARY, SD_SUM_ROWS_ERROR },
+    { SD_ARC_SUMMARY, SD_SUM_ROWS_OTHER },
+    { SD_ARC_SUMMARY, SD_SUM_ASSETS_ERROR },
+};
+#define NSCALARS (sizeof(scalars) / sizeof(scalars[0]))
+
+static void get_scalar(netsnmp_variable_list *vb, const struct scalar *sc)
+{
+    if (sc->arc == SD_ARC_SOURCE)
+        get_source(vb, sc->item);
+    else
+        get_summary(vb, sc->item);
+}
+
+/* Instance suffix of a scalar below smsDistObjects: {arc, item, 0}. */
+static int scalar_cmp(const struct scalar *sc, const oid *suffix, size_t n)
+{
+    const oid inst[3] = { sc->arc, sc->item, 0 };
+
+    return snmp_oid_compare(inst, 3, suffix, n);
+}
+
+/* --- GET ------------------------------------------------------------------ */
+
+/* The request's sub-identifiers below smsDistObjects, or NULL when the name
+ * is not inside the subtree (then *before says whether it sorts before it). */
+static const oid *suffix_of(const netsnmp_variable_list *vb, size_t *n, int *before)
+{
+    int c = snmp_oid_ncompare(vb->name, vb->name_length, objects_oid, OBJECTS_LEN, OBJECTS_LEN);
+
+    *before = c < 0 || (c == 0 && vb->name_length < OBJECTS_LEN);
+    if (c != 0 || vb->name_length < OBJECTS_LEN)
+        return NULL;
+    *n = vb->name_length - OBJECTS_LEN;
+    return vb->name + OBJECTS_LEN;
+}
+
+void sd_mib_get(netsnmp_variable_list *vb)
+{
+    size_t n;
+    int before;
+    const oid *sfx = suffix_of(vb, &n, &before);
+
+    if (!sfx || n < 2) {
+        snmp_set_var_typed_value(vb, SNMP_NOSUCHOBJECT, NULL, 0);
+        return;
+    }
+    if (sfx[0] == SD_ARC_SOURCE || sfx[0] == SD_ARC_SUMMARY) {
+        for (size_t i = 0; i < NSCALARS; i++) {
+            if (scalars[i].arc != sfx[0] || scalars[i].item != sfx[1])
+                continue;
+            if (n == 3 && sfx[2] == 0)
+                get_scalar(vb, &scalars[i]);
+            else
+                snmp_set_var_typed_value(vb, SNMP_NOSUCHINSTANCE, NULL, 0);
+            return;
+        }
+    } else if (sfx[0] == SD_ARC_TABLE && n >= 3 && sfx[1] == 1 &&
+               sfx[2] >= SD_COLUMN_FIRST && sfx[2] <= SD_COLUMN_LAST) {
+        long i = sd_snapshot_find(served->snap, sfx + 3, n - 3);
+        if (i >= 0)
+            get_column(vb, (unsigned)sfx[2], (size_t)i);
+        else
+            snmp_set_var_typed_value(vb, SNMP_NOSUCHINSTANCE, NULL, 0);
+        return;
+    }
+    snmp_set_var_typed_value(vb, SNMP_NOSUCHOBJECT, NULL, 0);
+}
+
+/* --- GETNEXT --------------------------------------------------------------- */
+
+static void answer_scalar(netsnmp_variable_list *vb, const struct scalar *sc)
+{
+    oid name[OBJECTS_LEN + 3];
+
+    memcpy(name, objects_oid, sizeof(objects_oid));
+    name[OBJECTS_LEN] = sc->arc;
+    name[OBJECTS_LEN + 1] = sc->item;
+    name[OBJECTS_LEN + 2] = 0;
+    snmp_set_var_objid(vb, name, OID_LENGTH(name));
+    get_scalar(vb, sc);
+}
+
+static void answer_row(netsnmp_variable_list *vb, unsigned column, size_t i)
+{
+    oid name[MAX_OID_LEN];
+    size_t len = OBJECTS_LEN;
+
+    memcpy(name, objects_oid, sizeof(objects_oid));
+    name[len++] = SD_ARC_TABLE;
+    name[len++] = 1;
+    name[len++] = column;
+    len += sd_snapshot_index(served->snap, i, name + len);
+    snmp_set_var_objid(vb, name, len);
+    get_column(vb, column, i);
+}
+
+/* First table instance after suffix (which sorts at or after {3}); 0 if none. */
+static int next_in_table(netsnmp_variable_list *vb, const oid *sfx, size_t n)
+{
+    static const oid first_col[] = { SD_ARC_TABLE, 1, SD_COLUMN_FIRST };
+    size_t count = sd_snapshot_count(served->snap);
+    unsigned column = SD_COLUMN_FIRST;
+    size_t row = 0;
+
+    if (!count)
+        return 0;
+    if (snmp_oid_compare(sfx, n, first_col, 3) >= 0) {
+        if (sfx[0] != SD_ARC_TABLE || sfx[1] != 1 || sfx[2] > SD_COLUMN_LAST)
+            return 0;
+        column = (unsigned)sfx[2];
+        row = sd_snapshot_next(served->snap, sfx + 3, n - 3);
+        if (row == count) {
+            column++;
+            row = 0;
+        }
+        if (column > SD_COLUMN_LAST)
+            return 0;
+    }
+    answer_row(vb, column, row);
+    return 1;
+}
+
+void sd_mib_getnext(netsnmp_variable_list *vb)
+{
+    static const oid table[] = { SD_ARC_TABLE };
+    size_t n = 0;
+    int before;
+    const oid *sfx = suffix_of(vb, &n, &before);
+
+    if (!sfx) {
+        if (!before)
+            return;             /* past our subtree: leave it to the agent */
+        sfx = table;            /* any suffix sorting before the first scalar */
+        n = 0;
+    }
+    for (size_t i = 0; i < NSCALARS; i++) {
+        if (scalar_cmp(&scalars[i], sfx, n) > 0) {
+            answer_scalar(vb, &scalars[i]);
+            return;
+        }
+    }
+    if (snmp_oid_compare(sfx, n, table, 1) < 0) {
+        sfx = table;
+        n = 1;
+    }
+    next_in_table(vb, sfx, n);
+    /* Nothing after: the varbind stays as it was and the agent moves on. */
+}
+
+/* --- handler -------------------------------------------------------------- */
+
+static int handle(netsnmp_mib_handler *handler, netsnmp_handler_registration *reginfo,
+                  netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+    for (netsnmp_request_info *req = requests; req; req = req->next) {
+        if (req->processed)
+            continue;
+        switch (reqinfo->mode) {
+        case MODE_GET:
+            sd_mib_get(req->requestvb);
+            break;
+        case MODE_GETNEXT:
+            sd_mib_getnext(req->requestvb);
+            break;
+        default:
+            /* Every SET phase: this MIB is read-only. */
+            netsnmp_set_request_error(reqinfo, req, SNMP_ERR_NOTWRITABLE);
+            break;
+        }
+    }
+    return SNMP_ERR_NOERROR;
+}
+
+void sd_mib_serve(const struct sd_served *s)
+{
+    served = s;
+}
+
+int sd_mib_register(const struct sd_served *s)
+{
+    served = s;
+    registration = netsnmp_create_handler_registration(
+        "smsDistObjects", handle, objects_oid, OBJECTS_LEN, HANDLER_CAN_RONLY);
+    if (!registration)
+        return -1;
+    if (netsnmp_register_handler(registration) != MIB_REGISTERED_OK) {
+        registration = NULL;    /* freed by the failed registration */
+        return -1;
+    }
+    return 0;
+}
+
+void sd_mib_unregister(void)
+{
+    if (registration)
+        netsnmp_unregister_handler(registration);
+    registration = NULL;
+}

@@ -1,0 +1,246 @@
+/*
+ * smsdistd: command line, start-up order, signals and the main loop.
+ *
+ * Start-up order matters (STYLE.md habit 4): subagent role and AgentX
+ * socket before init_agent(); the ping interval after init_agent() (which
+ * resets it) and before init_snmp(), which reads smsdistd.conf and connects.
+ * Signals only set flags and write to a self-pipe that the agent's select
+ * loop watches, so a SIGHUP is acted on at once, never inside a handler.
+ */
+#include "sd_snmp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "conf.h"
+
+#define APP "smsdistd"
+#define DEFAULT_PING_INTERVAL 5
+
+enum { EXIT_USAGE = 1, EXIT_START = 2 };
+
+static volatile sig_atomic_t got_term, got_hup;
+static int sigpipe_fds[2] = { -1, -1 };
+static struct sd_config config;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: " APP " [OPTIONS]\n"
+            "Serves ConfigMgr's SMS_DistributionStatus to an SNMP master agent over AgentX.\n\n"
+            "  -f            stay in the foreground\n"
+            "  -L<how>       logging, as snmpd: -Le stderr, -Lo stdout, -Lf FILE, -Ls FACILITY\n"
+            "  -D[TOKENS]    debug output for these tokens (e.g. -Dsmsdistd,agentx/subagent)\n"
+            "  -x ADDRESS    the master's AgentX socket (default /var/agentx/master)\n"
+            "  -c FILE       read FILE as configuration too\n"
+            "  -C            read no default configuration files (only -c FILE)\n"
+            "  -p FILE       write the process ID to FILE\n"
+            "  -H            list the configuration directives\n"
+            "  -v            print the version\n"
+            "  -h            this help\n");
+}
+
+static void on_signal(int sig)
+{
+    int saved = errno;
+
+    if (sig == SIGHUP)
+        got_hup = 1;
+    else
+        got_term = 1;
+    if (sigpipe_fds[1] >= 0 && write(sigpipe_fds[1], "s", 1) < 0) {
+        /* pipe full: a wakeup is already pending */
+    }
+    errno = saved;
+}
+
+static void drain_sigpipe(int fd, void *data)
+{
+    char buf[64];
+
+    while (read(fd, buf, sizeof(buf)) > 0)
+        ;
+}
+
+static int setup_signals(void)
+{
+    struct sigaction sa;
+
+    if (pipe2(sigpipe_fds, O_CLOEXEC | O_NONBLOCK) < 0)
+        return -1;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    return register_readfd(sigpipe_fds[0], drain_sigpipe, NULL) == FD_REGISTERED_OK ? 0 : -1;
+}
+
+static int write_pidfile(const char *path)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f) {
+        snmp_log(LOG_ERR, "cannot write pid file %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    fprintf(f, "%ld\n", (long)getpid());
+    if (fclose(f) != 0) {
+        snmp_log(LOG_ERR, "cannot write pid file %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+struct options {
+    int foreground;
+    int logging_set;
+    int print_directives;
+    const char *pidfile;
+};
+
+/* Parses argv into opts and net-snmp's default store; exits on -h, -v, errors. */
+static void parse_args(int argc, char **argv, struct options *o)
+{
+    int c;
+
+    while ((c = getopt(argc, argv, "fL:D::x:c:Cp:Hhv")) != -1) {
+        switch (c) {
+        case 'f':
+            o->foreground = 1;
+            break;
+        case 'L':
+            if (snmp_log_options(optarg, argc, argv) < 0) {
+                usage(stderr);
+                exit(EXIT_USAGE);
+            }
+            o->logging_set = 1;
+            break;
+        case 'D':
+            debug_register_tokens(optarg ? optarg : "smsdistd");
+            snmp_set_do_debugging(1);
+            break;
+        case 'x':
+            netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, optarg);
+            break;
+        case 'c':
+            netsnmp_ds_set_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG, optarg);
+            break;
+        case 'C':
+            netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+            break;
+        case 'p':
+            o->pidfile = optarg;
+            break;
+        case 'H':
+            o->print_directives = 1;
+            break;
+        case 'v':
+            printf(APP " %s (net-snmp %s)\n", SD_PACKAGE_VERSION, netsnmp_get_version());
+            exit(0);
+        case 'h':
+            usage(stdout);
+            exit(0);
+        default:
+            usage(stderr);
+            exit(EXIT_USAGE);
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, APP ": unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        exit(EXIT_USAGE);
+    }
+}
+
+static void init_library(void)
+{
+    /* A subagent serves OIDs and needs no MIB files: load none (and say
+     * nothing about missing ones) unless the administrator asks for some. */
+    setenv("MIBS", "", 0);
+    setenv("MIBDIRS", "", 0);
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1);
+    /* A subagent has no state to keep: never write /var/lib/snmp. */
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+    SOCK_STARTUP;
+    init_agent(APP);
+    /* init_agent() resets it to the library's 15 s; agentXPingInterval in
+     * smsdistd.conf still overrides this when init_snmp() reads it. */
+    netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
+                       DEFAULT_PING_INTERVAL);
+    sd_config_register(APP, &config);
+}
+
+static void run(void)
+{
+    while (!got_term) {
+        agent_check_and_process(1);
+        if (got_hup) {
+            got_hup = 0;
+            snmp_log(LOG_INFO, "SIGHUP: re-reading configuration and reloading the source\n");
+            update_config();
+            char err[256];
+            if (sd_config_check(&config, err, sizeof(err)) < 0)
+                snmp_log(LOG_ERR, "configuration after SIGHUP: %s; carrying on with what "
+                         "was read\n", err);
+            if (config.source)
+                sd_agent_reconfigure(&config);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = { 0 };
+    char err[256];
+    int rc = 0;
+
+    parse_args(argc, argv, &o);
+    if (!o.logging_set)
+        snmp_enable_stderrlog();
+    init_library();
+    if (o.print_directives) {
+        printf("Configuration directives understood by " APP " (smsdistd.conf):\n");
+        fflush(stdout);
+        read_config_print_usage("  ");
+        return 0;
+    }
+    if (!o.foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0) {
+        snmp_log(LOG_ERR, "cannot become a daemon\n");
+        return EXIT_START;
+    }
+    if (o.pidfile && write_pidfile(o.pidfile) < 0)
+        return EXIT_START;
+    init_snmp(APP);
+    if (sd_config_check(&config, err, sizeof(err)) < 0) {
+        snmp_log(LOG_ERR, "%s\n", err);
+        rc = EXIT_USAGE;
+        goto shutdown;
+    }
+    if (setup_signals() < 0 || sd_agent_start(&config) < 0) {
+        rc = EXIT_START;
+        goto shutdown;
+    }
+    snmp_log(LOG_INFO, APP " %s started (source %s)\n", SD_PACKAGE_VERSION, config.source);
+    run();
+    snmp_log(LOG_INFO, APP " stopping\n");
+shutdown:
+    sd_agent_stop();
+    snmp_shutdown(APP);
+    sd_config_release(&config);
+    if (o.pidfile)
+        unlink(o.pidfile);
+    SOCK_CLEANUP;
+    return rc;
+}

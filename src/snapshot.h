@@ -1,0 +1,81 @@
+/*
+ * snapshot: one complete, immutable data set as served.
+ *
+ * Built off the main thread from a decoder's rows: sorted once into SNMP
+ * index order, duplicates dropped, summary figures counted. After that it is
+ * only read, by the main thread, until it is replaced whole; so a request
+ * never sees half a data set. Knows nothing of net-snmp: the index search
+ * takes sub-identifiers as unsigned longs (what net-snmp's `oid` is).
+ */
+#ifndef SD_SNAPSHOT_H
+#define SD_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "msgs.h"
+#include "rows.h"
+
+#define SD_MAX_ERROR_TYPES 16
+
+/* What counts as Error (configuration `errorTypes`). */
+struct sd_policy {
+    int32_t error_types[SD_MAX_ERROR_TYPES];
+    size_t n_error_types;
+};
+
+enum sd_state_class { SD_CLASS_SUCCESS, SD_CLASS_INPROGRESS, SD_CLASS_ERROR, SD_CLASS_OTHER };
+
+struct sd_summary {
+    uint32_t rows_success;
+    uint32_t rows_inprogress;
+    uint32_t rows_error;
+    uint32_t rows_other;
+    uint32_t assets_error;      /* saturates at UINT32_MAX */
+};
+
+struct sd_snapshot {
+    struct sd_rows rows;        /* sorted by index, unique */
+    struct sd_summary sum;
+    unsigned long rejected;     /* rows the decoder skipped */
+    unsigned long duplicates;   /* rows dropped as duplicates */
+};
+
+void sd_policy_default(struct sd_policy *p);
+enum sd_state_class sd_policy_class(const struct sd_policy *p, int32_t type);
+
+/*
+ * Takes over `rows` (left empty), sorts and deduplicates them. Duplicate
+ * keys keep the row with the latest LastUpdateDate, on a tie the later one
+ * in the source (highest seq); each dropped row is reported in msgs.
+ * Returns NULL only when out of memory (rows are then freed).
+ */
+struct sd_snapshot *sd_snapshot_build(struct sd_rows *rows, const struct sd_policy *p,
+                                      unsigned long rejected, const char *origin,
+                                      struct sd_msgs *msgs);
+void sd_snapshot_free(struct sd_snapshot *s);
+
+static inline size_t sd_snapshot_count(const struct sd_snapshot *s)
+{
+    return s ? s->rows.n : 0;
+}
+
+/*
+ * Compares row i's index {len, octets..., category} with the sub-identifier
+ * sequence idx[0..n) in OID order: <0, 0 (equal and same length), >0.
+ */
+int sd_snapshot_index_cmp(const struct sd_snapshot *s, size_t i,
+                          const unsigned long *idx, size_t n);
+/* The row whose index equals idx, or -1. */
+long sd_snapshot_find(const struct sd_snapshot *s, const unsigned long *idx, size_t n);
+/* The first row whose index is greater than idx (n == 0: the first row);
+ * sd_snapshot_count(s) when there is none. */
+size_t sd_snapshot_next(const struct sd_snapshot *s, const unsigned long *idx, size_t n);
+/* Writes row i's index into out (room for 2 + SD_OBJECTID_MAX); returns its length. */
+size_t sd_snapshot_index(const struct sd_snapshot *s, size_t i, unsigned long *out);
+
+/* Same rows, same values (for "a reload that decodes to the same rows changes nothing"). */
+bool sd_snapshot_same_rows(const struct sd_snapshot *a, const struct sd_snapshot *b);
+
+#endif

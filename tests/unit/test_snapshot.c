@@ -1,0 +1,256 @@
+/* Unit tests: snapshot sort order, duplicates, summaries and index search. */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "snapshot.h"
+
+static void add(struct sd_rows *r, const char *oid, uint32_t cat, int32_t type,
+                uint32_t assets, uint8_t day, uint32_t seq)
+{
+    struct sd_row_in in = {
+        .object_id = oid, .object_id_len = strlen(oid), .category = cat,
+        .assets = assets, .object_type = 2, .type = type,
+        .package_id = "PKG", .package_id_len = 3, .seq = seq,
+    };
+    in.date_len = 11;
+    in.date[0] = 0x07; in.date[1] = 0xea; in.date[2] = 11; in.date[3] = day; in.date[8] = '+';
+    assert_int_equal(sd_rows_add(r, &in), 0);
+}
+
+static struct sd_snapshot *build(struct sd_rows *r, struct sd_msgs *m)
+{
+    struct sd_policy p;
+
+    sd_policy_default(&p);
+    return sd_snapshot_build(r, &p, 0, "test", m);
+}
+
+/* {len, octets..., category} as sub-identifiers */
+static size_t idx(const char *oid, unsigned long cat, unsigned long *out)
+{
+    size_t n = strlen(oid);
+
+    out[0] = n;
+    for (size_t i = 0; i < n; i++)
+        out[i + 1] = (unsigned char)oid[i];
+    out[n + 1] = cat;
+    return n + 2;
+}
+
+static void test_order_is_snmp_index_order(void **state)
+{
+    struct sd_rows r;
+    struct sd_msgs m;
+    struct sd_snapshot *s;
+    unsigned long want[130], got[130];
+    /* Shorter ObjectIDs first, whatever their letters; then octets, then category. */
+    const char *order[][2] = { { "ZZ", "1" }, { "AAA", "0" }, { "AAA", "7" }, { "AAB", "1" },
+                               { "PS100095", "1" }, { "PS100095", "4294967295" } };
+
+    sd_rows_init(&r);
+    sd_msgs_init(&m, 0);
+    add(&r, "PS100095", 4294967295u, 1, 1, 1, 1);
+    add(&r, "AAB", 1, 1, 1, 1, 2);
+    add(&r, "AAA", 7, 1, 1, 1, 3);
+    add(&r, "ZZ", 1, 1, 1, 1, 4);
+    add(&r, "PS100095", 1, 1, 1, 1, 5);
+    add(&r, "AAA", 0, 1, 1, 1, 6);
+    s = build(&r, &m);
+    assert_non_null(s);
+    assert_int_equal(r.n, 0);           /* rows were taken over */
+    assert_int_equal(sd_snapshot_count(s), 6);
+    for (size_t i = 0; i < 6; i++) {
+        size_t wn = idx(order[i][0], strtoul(order[i][1], NULL, 10), want);
+        size_t gn = sd_snapshot_index(s, i, got);
+        assert_int_equal(gn, wn);
+        assert_memory_equal(got, want, wn * sizeof(want[0]));
+        assert_int_equal(sd_snapshot_index_cmp(s, i, want, wn), 0);
+    }
+    sd_snapshot_free(s);
+    sd_msgs_fini(&m);
+}
+
+static void test_duplicates_keep_latest_then_last(void **state)
+{
+    struct sd_rows r;
+    struct sd_msgs m;
+    struct sd_snapshot *s;
+
+    sd_rows_init(&r);
+    sd_msgs_init(&m, 0);
+    add(&r, "PS100001", 1, 1, 10, 20, 1);       /* newest date: kept */
+    add(&r, "PS100001", 1, 3, 11, 19, 2);
+    add(&r, "PS100002", 1, 1, 12, 5, 3);
+    add(&r, "PS100002", 1, 2, 13, 5, 4);        /* same date, later: kept */
+    add(&r, "PS100002", 1, 3, 14, 5, 5 - 5);    /* same date, earliest seq */
+    s = build(&r, &m);
+    assert_int_equal(sd_snapshot_count(s), 2);
+    assert_int_equal(s->duplicates, 3);
+    assert_int_equal(s->rows.v[0].assets, 10);
+    assert_int_equal(s->rows.v[1].assets, 13);
+    assert_int_equal(m.n, 3);
+    assert_non_null(strstr(m.v[0].text, "duplicate of row 1"));
+    assert_non_null(strstr(m.v[0].text, "row 1 kept"));
+    sd_snapshot_free(s);
+    sd_msgs_fini(&m);
+}
+
+static void test_summary_by_type(void **state)
+{
+    struct sd_rows r;
+    struct sd_msgs m;
+    struct sd_snapshot *s;
+
+    sd_rows_init(&r);
+    sd_msgs_init(&m, 0);
+    add(&r, "A1", 1, 1, 5, 1, 1);
+    add(&r, "A2", 1, 2, 6, 1, 2);
+    add(&r, "A3", 1, 3, 7, 1, 3);
+    add(&r, "A4", 1, 4, 8, 1, 4);
+    add(&r, "A5", 1, 99, 9, 1, 5);
+    add(&r, "A6", 1, 3, 4294967295u, 1, 6);
+    s = build(&r, &m);
+    assert_int_equal(s->sum.rows_success, 1);
+    assert_int_equal(s->sum.rows_inprogress, 1);
+    assert_int_equal(s->sum.rows_error, 3);
+    assert_int_equal(s->sum.rows_other, 1);
+    assert_int_equal(s->sum.assets_error, 4294967295u);   /* saturates */
+    sd_snapshot_free(s);
+    sd_msgs_fini(&m);
+}
+
+static void test_policy_is_configurable(void **state)
+{
+    struct sd_policy p = { .error_types = { 3 }, .n_error_types = 1 };
+
+    assert_int_equal(sd_policy_class(&p, 3), SD_CLASS_ERROR);
+    assert_int_equal(sd_policy_class(&p, 4), SD_CLASS_OTHER);
+    assert_int_equal(sd_policy_class(&p, 1), SD_CLASS_SUCCESS);
+    assert_int_equal(sd_policy_class(&p, 2), SD_CLASS_INPROGRESS);
+}
+
+static struct sd_snapshot *three(struct sd_msgs *m)
+{
+    struct sd_rows r;
+
+    sd_rows_init(&r);
+    add(&r, "AB", 5, 1, 1, 1, 1);
+    add(&r, "AB", 9, 1, 1, 1, 2);
+    add(&r, "ABC", 1, 1, 1, 1, 3);
+    return build(&r, m);
+}
+
+static void test_find_exact_only(void **state)
+{
+    struct sd_msgs m;
+    struct sd_snapshot *s;
+    unsigned long k[130];
+    size_t n;
+
+    sd_msgs_init(&m, 0);
+    s = three(&m);
+    n = idx("AB", 9, k);
+    assert_int_equal(sd_snapshot_find(s, k, n), 1);
+    assert_int_equal(sd_snapshot_find(s, k, n - 1), -1);       /* prefix: no row */
+    k[n] = 0;
+    assert_int_equal(sd_snapshot_find(s, k, n + 1), -1);       /* longer: no row */
+    n = idx("AB", 6, k);
+    assert_int_equal(sd_snapshot_find(s, k, n), -1);
+    assert_int_equal(sd_snapshot_find(NULL, k, n), -1);
+    sd_snapshot_free(s);
+    sd_msgs_fini(&m);
+}
+
+static void test_next_with_partial_and_odd_indexes(void **state)
+{
+    struct sd_msgs m;
+    struct sd_snapshot *s;
+    unsigned long k[130];
+    size_t n;
+
+    sd_msgs_init(&m, 0);
+    s = three(&m);
+    assert_int_equal(sd_snapshot_next(s, k, 0), 0);            /* no index: first row */
+    k[0] = 2;
+    assert_int_equal(sd_snapshot_next(s, k, 1), 0);            /* {2}: AB.5 is after it */
+    n = idx("AB", 5, k);
+    assert_int_equal(sd_snapshot_next(s, k, n), 1);
+    n = idx("AB", 7, k);
+    assert_int_equal(sd_snapshot_next(s, k, n), 1);
+    n = idx("AB", 9, k);
+    assert_int_equal(sd_snapshot_next(s, k, n), 2);
+    n = idx("ABC", 1, k);
+    assert_int_equal(sd_snapshot_next(s, k, n), 3);            /* past the last */
+    k[0] = 2; k[1] = 'A'; k[2] = 4000;                          /* sub-id past any octet */
+    assert_int_equal(sd_snapshot_next(s, k, 3), 2);
+    k[0] = 1;                                                   /* length 1: before all */
+    assert_int_equal(sd_snapshot_next(s, k, 1), 0);
+    k[0] = 200;                                                 /* longer than any */
+    assert_int_equal(sd_snapshot_next(s, k, 1), 3);
+    assert_int_equal(sd_snapshot_next(NULL, k, 1), 0);
+    sd_snapshot_free(s);
+    sd_msgs_fini(&m);
+}
+
+static void test_same_rows(void **state)
+{
+    struct sd_msgs m;
+    struct sd_snapshot *a, *b, *c;
+    struct sd_rows r;
+
+    sd_msgs_init(&m, 0);
+    a = three(&m);
+    b = three(&m);
+    sd_rows_init(&r);
+    add(&r, "AB", 5, 1, 1, 1, 1);
+    add(&r, "AB", 9, 1, 2, 1, 2);       /* Assets differ */
+    add(&r, "ABC", 1, 1, 1, 1, 3);
+    c = build(&r, &m);
+    assert_true(sd_snapshot_same_rows(a, b));
+    assert_false(sd_snapshot_same_rows(a, c));
+    assert_false(sd_snapshot_same_rows(a, NULL));
+    sd_snapshot_free(a);
+    sd_snapshot_free(b);
+    sd_snapshot_free(c);
+    sd_msgs_fini(&m);
+}
+
+static void test_empty_snapshot(void **state)
+{
+    struct sd_rows r;
+    struct sd_msgs m;
+    struct sd_snapshot *s;
+    unsigned long k[4] = { 1, 'A', 1 };
+
+    sd_rows_init(&r);
+    sd_msgs_init(&m, 0);
+    s = build(&r, &m);
+    assert_int_equal(sd_snapshot_count(s), 0);
+    assert_int_equal(sd_snapshot_next(s, k, 3), 0);
+    assert_int_equal(sd_snapshot_find(s, k, 3), -1);
+    sd_snapshot_free(s);
+    sd_msgs_fini(&m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_order_is_snmp_index_order),
+        cmocka_unit_test(test_duplicates_keep_latest_then_last),
+        cmocka_unit_test(test_summary_by_type),
+        cmocka_unit_test(test_policy_is_configurable),
+        cmocka_unit_test(test_find_exact_only),
+        cmocka_unit_test(test_next_with_partial_and_odd_indexes),
+        cmocka_unit_test(test_same_rows),
+        cmocka_unit_test(test_empty_snapshot),
+    };
+    return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);
+}
