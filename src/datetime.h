@@ -4,8 +4,8 @@
  *
  * Forms: ISO 8601 / RFC 3339 ("2026-11-20T08:15:00Z", "...+01:00", optional
  * fraction of any length, 'T' or ' ' between date and time), DMTF CIM
- * datetime ("20261120081500.000000+060", '*' in the fraction or offset
- * fields), and the Microsoft JSON form "/Date(1574202819000)/" (optionally
+ * datetime ("20261120081500.000000+060", '*' allowed in the fraction
+ * only: a '*' offset is an unknown zone and refused), and the Microsoft JSON form "/Date(1574202819000)/" (optionally
  * with a "+hhmm" suffix, which does not change the instant).
  * Everything else, culture-dependent text above all ("11/20/2026 8:15 AM"),
  * is refused with a reason: guessing a date is worse than having none.
