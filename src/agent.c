@@ -10,9 +10,11 @@
 
 #include "agent.h"
 #include "health.h"
+#include "http.h"
 #include "loader.h"
 #include "mib.h"
 #include "source.h"
+#include "watch.h"
 
 static struct sd_health health;
 static struct sd_snapshot *current;     /* owned: the data served */
@@ -20,6 +22,7 @@ static struct sd_served served;
 static struct sd_loader *loader;
 static char *display;                   /* owned: source URI as shown */
 static const struct sd_config *config;
+static unsigned poll_alarm;             /* http sources: fetch every pollInterval */
 
 static int level_of(enum sd_msg_level l)
 {
@@ -102,10 +105,46 @@ void sd_agent_reload(void)
         .max_rows = config->max_rows,
         .max_bytes = config->max_bytes,
         .log_rows = config->log_rows,
+        .http = config->http,
     };
 
+    sd_watch_mark_loaded();
     if (sd_loader_submit(loader, &p) < 0)
         snmp_log(LOG_ERR, "cannot start a load: out of memory\n");
+}
+
+static void on_source_changed(void *arg)
+{
+    sd_agent_reload();
+}
+
+static void on_poll(unsigned reg, void *arg)
+{
+    sd_agent_reload();
+}
+
+/* Follows the source: a file by inotify and polling, https by polling. */
+static void watch_source(const struct sd_config *cfg)
+{
+    const char *path = sd_source_file_path(cfg->source);
+
+    sd_watch_stop();
+    if (poll_alarm)
+        snmp_alarm_unregister(poll_alarm);
+    poll_alarm = 0;
+    if (sd_http_is_url(cfg->source)) {
+        if (cfg->http.insecure)
+            snmp_log(LOG_WARNING, "tlsVerify no: the AdminService's certificate is NOT "
+                     "checked; anyone on the path can feed this agent data\n");
+        poll_alarm = snmp_alarm_register(cfg->poll_interval ? cfg->poll_interval
+                                                            : SD_DEFAULT_HTTP_POLL,
+                                         SA_REPEAT, on_poll, NULL);
+        return;
+    }
+    if (path && sd_watch_start(path, cfg->poll_interval ? cfg->poll_interval
+                                                        : SD_DEFAULT_FILE_POLL,
+                               on_source_changed, NULL) < 0)
+        snmp_log(LOG_ERR, "%s: cannot watch for changes: out of memory\n", path);
 }
 
 static void set_display(const struct sd_config *cfg)
@@ -120,6 +159,7 @@ void sd_agent_reconfigure(const struct sd_config *cfg)
     config = cfg;
     set_display(cfg);
     health.stale_after = cfg->stale_after;
+    watch_source(cfg);
     sd_agent_reload();
 }
 
@@ -131,6 +171,8 @@ int sd_agent_start(const struct sd_config *cfg)
     set_display(cfg);
     served.health = &health;
     served.snap = NULL;
+    if (cfg->krb5_keytab)       /* before the loader thread exists: setenv is not thread-safe */
+        setenv("KRB5_CLIENT_KTNAME", cfg->krb5_keytab, 1);
     loader = sd_loader_start();
     if (!loader) {
         snmp_log(LOG_ERR, "cannot start the loader thread\n");
@@ -141,12 +183,17 @@ int sd_agent_start(const struct sd_config *cfg)
         snmp_log(LOG_ERR, "cannot register SMS-DISTRIBUTION-STATUS-MIB\n");
         return -1;
     }
+    watch_source(cfg);
     sd_agent_reload();
     return 0;
 }
 
 void sd_agent_stop(void)
 {
+    sd_watch_stop();
+    if (poll_alarm)
+        snmp_alarm_unregister(poll_alarm);
+    poll_alarm = 0;
     sd_mib_unregister();
     if (loader) {
         unregister_readfd(sd_loader_fd(loader));

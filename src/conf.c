@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "conf.h"
 #include "source.h"
@@ -13,8 +14,10 @@ static struct sd_config *cfg;
 void sd_config_defaults(struct sd_config *c)
 {
     free(c->source);
+    free(c->krb5_keytab);
     memset(c, 0, sizeof(*c));
     sd_policy_default(&c->policy);
+    sd_http_defaults(&c->http);
     c->stale_after = SD_DEFAULT_STALE_AFTER;
     c->max_rows = SD_DEFAULT_MAX_ROWS;
     c->max_bytes = SD_DEFAULT_MAX_BYTES;
@@ -25,6 +28,8 @@ void sd_config_release(struct sd_config *c)
 {
     free(c->source);
     c->source = NULL;
+    free(c->krb5_keytab);
+    c->krb5_keytab = NULL;
 }
 
 /* A whole decimal number in [min, max]; config_perror and -1 otherwise. */
@@ -50,15 +55,16 @@ static int parse_ulong(const char *token, const char *s, unsigned long min,
 
 static void parse_source(const char *token, char *line)
 {
-    char msg[300];
+    char msg[400];
 
     if (!line || !*line) {
         config_perror("source: needs a URI, e.g. file:/var/lib/smsdistd/export.json");
         cfg->errors++;
         return;
     }
-    if (!sd_source_file_path(line)) {
-        snprintf(msg, sizeof(msg), "source: unsupported URI '%.200s' (use file:/absolute/path)", line);
+    if (!sd_source_file_path(line) && !sd_http_is_url(line)) {
+        snprintf(msg, sizeof(msg), "source: unsupported URI '%.200s' (use file:/absolute/path "
+                 "or https://provider/AdminService/wmi/SMS_DistributionStatus)", line);
         config_perror(msg);
         cfg->errors++;
         return;
@@ -103,6 +109,14 @@ static void parse_number(const char *token, char *line)
         cfg->max_rows = v;
     else if (strcmp(token, "maxSourceBytes") == 0 && v >= 1)
         cfg->max_bytes = v;
+    else if (strcmp(token, "httpConnectTimeout") == 0 && v >= 1 && v <= 3600)
+        cfg->http.connect_timeout = (unsigned)v;
+    else if (strcmp(token, "httpTimeout") == 0 && v >= 1 && v <= 86400)
+        cfg->http.timeout = (unsigned)v;
+    else if (strcmp(token, "httpMaxPages") == 0 && v >= 1 && v <= 1000000)
+        cfg->http.max_pages = (unsigned)v;
+    else if (strcmp(token, "pollInterval") == 0 && v >= 1 && v <= 86400)
+        cfg->poll_interval = (uint32_t)v;
     else if (strcmp(token, "logRejectedRows") == 0)
         cfg->log_rows = v ? v : 1;
     else {
@@ -111,28 +125,112 @@ static void parse_number(const char *token, char *line)
     }
 }
 
+static void parse_auth(const char *token, char *line)
+{
+    static const struct { const char *name; enum sd_http_auth auth; } names[] = {
+        { "none", SD_AUTH_NONE }, { "basic", SD_AUTH_BASIC },
+        { "ntlm", SD_AUTH_NTLM }, { "negotiate", SD_AUTH_NEGOTIATE },
+    };
+
+    for (size_t i = 0; line && i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcasecmp(line, names[i].name) == 0) {
+            cfg->http.auth = names[i].auth;
+            return;
+        }
+    }
+    config_perror("httpAuth: one of negotiate, ntlm, basic, none");
+    cfg->errors++;
+}
+
+/* A path directive into a fixed buffer of the http options. */
+static void parse_path(const char *token, char *line)
+{
+    struct { const char *token; char *dst; size_t len; } paths[] = {
+        { "httpCredentials", cfg->http.credentials, sizeof(cfg->http.credentials) },
+        { "tlsCAFile", cfg->http.ca_file, sizeof(cfg->http.ca_file) },
+        { "tlsCAPath", cfg->http.ca_path, sizeof(cfg->http.ca_path) },
+        { "tlsClientCert", cfg->http.client_cert, sizeof(cfg->http.client_cert) },
+        { "tlsClientKey", cfg->http.client_key, sizeof(cfg->http.client_key) },
+    };
+    char msg[200];
+
+    if (!line || line[0] != '/' || strlen(line) >= sizeof(cfg->http.ca_file)) {
+        snprintf(msg, sizeof(msg), "%s: needs an absolute path shorter than %zu characters",
+                 token, sizeof(cfg->http.ca_file));
+        config_perror(msg);
+        cfg->errors++;
+        return;
+    }
+    if (strcmp(token, "krb5Keytab") == 0) {
+        free(cfg->krb5_keytab);
+        cfg->krb5_keytab = strdup(line);
+        return;
+    }
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+        if (strcmp(token, paths[i].token) == 0)
+            snprintf(paths[i].dst, paths[i].len, "%s", line);
+}
+
+/* yes/no directives. */
+static void parse_bool(const char *token, char *line)
+{
+    bool yes = line && (strcasecmp(line, "yes") == 0 || strcmp(line, "1") == 0 ||
+                        strcasecmp(line, "true") == 0);
+    bool no = line && (strcasecmp(line, "no") == 0 || strcmp(line, "0") == 0 ||
+                       strcasecmp(line, "false") == 0);
+    char msg[120];
+
+    if (!yes && !no) {
+        snprintf(msg, sizeof(msg), "%s: yes or no", token);
+        config_perror(msg);
+        cfg->errors++;
+        return;
+    }
+    if (strcmp(token, "tlsVerify") == 0)
+        cfg->http.insecure = no;
+    else if (strcmp(token, "allowPlainHttp") == 0)
+        cfg->http.allow_http = yes;
+}
+
 /* Called once per directive by free_config() before a re-read. */
 static void release(void)
 {
     sd_config_defaults(cfg);
 }
 
+static const struct directive {
+    const char *token;
+    void (*parse)(const char *token, char *line);
+    const char *help;
+} directives[] = {
+    { "source", parse_source, "URI   (file:/path/export.json or .csv, or https://.../AdminService/wmi/SMS_DistributionStatus)" },
+    { "pollInterval", parse_number, "SECONDS   (file: stat polling beside inotify, default 5; https: how often to fetch, default 300)" },
+    { "errorTypes", parse_error_types, "TYPE [TYPE...]   (Type values that count as Error; default 3 4)" },
+    { "staleAfter", parse_number, "SECONDS   (no good load for this long: stale; 0 never; default 3600)" },
+    { "maxRows", parse_number, "N   (refuse a document with more rows; default 1000000)" },
+    { "maxSourceBytes", parse_number, "BYTES   (refuse a larger source; default 268435456)" },
+    { "logRejectedRows", parse_number, "N   (row messages logged per load; default 20)" },
+    { "httpAuth", parse_auth, "negotiate|ntlm|basic|none   (AdminService authentication; default negotiate)" },
+    { "httpCredentials", parse_path, "/PATH   (user:password; owned by smsdistd's user, mode 0600)" },
+    { "krb5Keytab", parse_path, "/PATH   (Kerberos keytab for negotiate; read at start)" },
+    { "tlsCAFile", parse_path, "/PATH   (CA certificates, PEM)" },
+    { "tlsCAPath", parse_path, "/DIR   (hashed CA directory)" },
+    { "tlsClientCert", parse_path, "/PATH   (client certificate, PEM)" },
+    { "tlsClientKey", parse_path, "/PATH   (client key, PEM)" },
+    { "tlsVerify", parse_bool, "yes|no   (verify the server's certificate; default yes)" },
+    { "allowPlainHttp", parse_bool, "yes|no   (allow http:// sources; default no)" },
+    { "httpConnectTimeout", parse_number, "SECONDS   (default 10)" },
+    { "httpTimeout", parse_number, "SECONDS   (whole request, each page; default 120)" },
+    { "httpMaxPages", parse_number, "N   (most @odata.nextLink pages followed; default 1000)" },
+};
+
 void sd_config_register(const char *app, struct sd_config *c)
 {
     cfg = c;
     sd_config_defaults(c);
-    register_app_config_handler("source", parse_source, release,
-                                "URI   (file:/path/export.json or .csv)");
-    register_app_config_handler("errorTypes", parse_error_types, release,
-                                "TYPE [TYPE...]   (Type values that count as Error; default 3 4)");
-    register_app_config_handler("staleAfter", parse_number, release,
-                                "SECONDS   (no good load for this long: stale; 0 never; default 3600)");
-    register_app_config_handler("maxRows", parse_number, release,
-                                "N   (refuse a document with more rows; default 1000000)");
-    register_app_config_handler("maxSourceBytes", parse_number, release,
-                                "BYTES   (refuse a larger source; default 268435456)");
-    register_app_config_handler("logRejectedRows", parse_number, release,
-                                "N   (row messages logged per load; default 20)");
+    for (size_t i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
+        register_app_config_handler(directives[i].token, directives[i].parse, release,
+                                    directives[i].help);
     (void)app;
 }
 

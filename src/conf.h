@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "http.h"
 #include "snapshot.h"
 
 struct sd_config {
@@ -19,6 +20,9 @@ struct sd_config {
     size_t max_rows;
     size_t max_bytes;
     size_t log_rows;
+    uint32_t poll_interval;     /* seconds; 0 = the source's default */
+    struct sd_http_opts http;
+    char *krb5_keytab;          /* owned; applied at start */
     unsigned errors;            /* directives that failed to parse */
 };
 
@@ -26,6 +30,8 @@ struct sd_config {
 #define SD_DEFAULT_MAX_ROWS 1000000
 #define SD_DEFAULT_MAX_BYTES (256u * 1024 * 1024)
 #define SD_DEFAULT_LOG_ROWS 20
+#define SD_DEFAULT_FILE_POLL 5
+#define SD_DEFAULT_HTTP_POLL 300
 
 /* Registers the directives for application `app`, writing into c. */
 void sd_config_register(const char *app, struct sd_config *c);

@@ -36,60 +36,112 @@ static void origin_of(const char *uri, char *out, size_t outlen)
     free(shown);
 }
 
-/* Decodes buf into rows; 0, or -1 with r->error set. */
+/* Decodes one document (a file, or one page) into rows; 0, or -1 with
+ * r->error set. *next gets the page's @odata.nextLink (malloc'd) or NULL. */
 static int decode(struct sd_load_result *r, const struct sd_load_params *p,
-                  const struct sd_buf *buf, struct sd_rows *rows, unsigned long *rejected)
+                  const struct sd_buf *buf, struct sd_rows *rows, char **next)
 {
     struct sd_decode d;
     int rc;
 
+    *next = NULL;
+    if (p->max_rows && r->rows_seen >= p->max_rows) {
+        snprintf(r->error, sizeof(r->error), "%s: more than %zu rows (maxRows %zu)",
+                 r->origin, p->max_rows, p->max_rows);
+        return -1;
+    }
     sd_decode_init(&d, r->origin, rows, &r->msgs);
-    d.max_rows = p->max_rows;
+    d.max_rows = p->max_rows;  /* counted over all pages, with row_base */
+    d.row_base = (uint32_t)r->rows_seen;
     rc = sd_decode_document(&d, buf->data, buf->len);
-    r->rows_seen = d.rows_seen;
-    *rejected = d.rejected;
+    r->rows_seen += d.rows_seen;
+    r->rejected += d.rejected;
     if (rc < 0)
         snprintf(r->error, sizeof(r->error), "%s", d.error);
-    else if (d.rows_seen > 0 && rows->n == 0) {
+    *next = d.next_link;
+    d.next_link = NULL;
+    sd_decode_fini(&d);
+    return rc;
+}
+
+static int fetch(struct sd_load_result *r, const struct sd_load_params *p, const char *url,
+                 struct sd_buf *buf)
+{
+    double t0 = now_s();
+    int rc;
+
+    if (sd_http_is_url(url))
+        rc = sd_http_get(url, &p->http, p->max_bytes, buf, r->error, sizeof(r->error));
+    else
+        rc = sd_source_fetch(url, p->max_bytes, buf, r->error, sizeof(r->error));
+    r->fetch_s += now_s() - t0;
+    return rc;
+}
+
+/* Fetches and decodes every page into rows. 0, or -1 with r->error. */
+static int fetch_and_decode(struct sd_load_result *r, const struct sd_load_params *p,
+                            struct sd_rows *rows)
+{
+    bool http = sd_http_is_url(p->uri);
+    char *url = http ? sd_http_first_url(p->uri) : strdup(p->uri);
+    int rc = -1;
+
+    while (url) {
+        struct sd_buf buf = { 0 };
+        char *next = NULL;
+        if (fetch(r, p, url, &buf) < 0)
+            break;
+        r->pages++;
+        double t0 = now_s();
+        rc = decode(r, p, &buf, rows, &next);
+        r->decode_s += now_s() - t0;
+        sd_buf_free(&buf);
+        if (rc < 0 || !http || !next) {
+            free(next);
+            break;
+        }
+        rc = -1;
+        if (r->pages >= p->http.max_pages) {
+            snprintf(r->error, sizeof(r->error), "%s: more than %u pages (httpMaxPages)",
+                     r->origin, p->http.max_pages);
+            free(next);
+            break;
+        }
+        char *following = sd_http_next_url(url, next, r->error, sizeof(r->error));
+        free(next);
+        free(url);
+        url = following;
+    }
+    free(url);
+    if (rc == 0 && r->rows_seen > 0 && rows->n == 0) {
         /* A changed export format must not empty the table. */
         snprintf(r->error, sizeof(r->error),
-                 "%s: none of the %u rows could be used (see the row messages); "
-                 "document refused", r->origin, d.rows_seen);
+                 "%s: none of the %lu rows could be used (see the row messages); "
+                 "document refused", r->origin, r->rows_seen);
         rc = -1;
     }
-    sd_decode_fini(&d);
     return rc;
 }
 
 struct sd_load_result *sd_load_run(const struct sd_load_params *p)
 {
     struct sd_load_result *r = calloc(1, sizeof(*r));
-    struct sd_buf buf = { 0 };
     struct sd_rows rows;
-    unsigned long rejected = 0;
-    double t0, t1, t2;
+    double t0;
 
     if (!r)
         return NULL;
     sd_msgs_init(&r->msgs, p->log_rows);
     sd_rows_init(&rows);
     origin_of(p->uri, r->origin, sizeof(r->origin));
-    t0 = now_s();
-    if (sd_source_fetch(p->uri, p->max_bytes, &buf, r->error, sizeof(r->error)) < 0)
-        goto done;
-    t1 = now_s();
-    r->fetch_s = t1 - t0;
-    if (decode(r, p, &buf, &rows, &rejected) < 0)
-        goto done;
-    sd_buf_free(&buf);          /* before the build: peak memory is one copy less */
-    t2 = now_s();
-    r->decode_s = t2 - t1;
-    r->snap = sd_snapshot_build(&rows, &p->policy, rejected, r->origin, &r->msgs);
-    r->build_s = now_s() - t2;
-    if (!r->snap)
-        snprintf(r->error, sizeof(r->error), "%s: out of memory building the table", r->origin);
-done:
-    sd_buf_free(&buf);
+    if (fetch_and_decode(r, p, &rows) == 0) {
+        t0 = now_s();
+        r->snap = sd_snapshot_build(&rows, &p->policy, r->rejected, r->origin, &r->msgs);
+        r->build_s = now_s() - t0;
+        if (!r->snap)
+            snprintf(r->error, sizeof(r->error), "%s: out of memory building the table",
+                     r->origin);
+    }
     sd_rows_fini(&rows);
     return r;
 }

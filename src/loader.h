@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "http.h"
 #include "msgs.h"
 #include "snapshot.h"
 
@@ -21,6 +22,7 @@ struct sd_load_params {
     size_t max_rows;
     size_t max_bytes;
     size_t log_rows;            /* row messages kept per load */
+    struct sd_http_opts http;   /* for http(s) sources */
 };
 
 struct sd_load_result {
@@ -29,6 +31,8 @@ struct sd_load_result {
     char error[768];            /* why the load failed */
     char origin[512];           /* what was read, for messages */
     unsigned long rows_seen;
+    unsigned long rejected;
+    unsigned pages;
     double fetch_s, decode_s, build_s;
 };
 

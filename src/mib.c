@@ -188,9 +188,15 @@ static int scalar_cmp(const struct scalar *sc, const oid *suffix, size_t n)
 
 /* --- GET ------------------------------------------------------------------ */
 
-/* The request's sub-identifiers below smsDistObjects, or NULL when the name
- * is not inside the subtree (then *before says whether it sorts before it). */
-static const oid *suffix_of(const netsnmp_variable_list *vb, size_t *n, int *before)
+/*
+ * The request's sub-identifiers below smsDistObjects, copied into buf, or
+ * NULL when the name is not inside the subtree (then *before says whether it
+ * sorts before it). The copy folds each sub-identifier to 32 bits: net-snmp's
+ * AgentX parser (agentx_parse_int) returns them as int, so on a 64-bit host
+ * a sub-identifier of 2^31 or more (a MessageCategory such as 4294967295)
+ * arrives sign-extended and would never match.
+ */
+static const oid *suffix_of(const netsnmp_variable_list *vb, oid *buf, size_t *n, int *before)
 {
     int c = snmp_oid_ncompare(vb->name, vb->name_length, objects_oid, OBJECTS_LEN, OBJECTS_LEN);
 
@@ -198,14 +204,17 @@ static const oid *suffix_of(const netsnmp_variable_list *vb, size_t *n, int *bef
     if (c != 0 || vb->name_length < OBJECTS_LEN)
         return NULL;
     *n = vb->name_length - OBJECTS_LEN;
-    return vb->name + OBJECTS_LEN;
+    for (size_t i = 0; i < *n; i++)
+        buf[i] = vb->name[OBJECTS_LEN + i] & 0xffffffffUL;
+    return buf;
 }
 
 void sd_mib_get(netsnmp_variable_list *vb)
 {
+    oid buf[MAX_OID_LEN];
     size_t n;
     int before;
-    const oid *sfx = suffix_of(vb, &n, &before);
+    const oid *sfx = suffix_of(vb, buf, &n, &before);
 
     if (!sfx || n < 2) {
         snmp_set_var_typed_value(vb, SNMP_NOSUCHOBJECT, NULL, 0);
@@ -290,9 +299,10 @@ static int next_in_table(netsnmp_variable_list *vb, const oid *sfx, size_t n)
 void sd_mib_getnext(netsnmp_variable_list *vb)
 {
     static const oid table[] = { SD_ARC_TABLE };
+    oid buf[MAX_OID_LEN];
     size_t n = 0;
     int before;
-    const oid *sfx = suffix_of(vb, &n, &before);
+    const oid *sfx = suffix_of(vb, buf, &n, &before);
 
     if (!sfx) {
         if (!before)

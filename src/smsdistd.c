@@ -20,6 +20,7 @@
 
 #include "agent.h"
 #include "conf.h"
+#include "http.h"
 
 #define APP "smsdistd"
 #define DEFAULT_PING_INTERVAL 5
@@ -207,6 +208,10 @@ int main(int argc, char **argv)
     int rc = 0;
 
     parse_args(argc, argv, &o);
+    if (sd_http_global_init() < 0) {
+        fprintf(stderr, APP ": cannot initialise libcurl\n");
+        return EXIT_START;
+    }
     if (!o.logging_set)
         snmp_enable_stderrlog();
     init_library();
@@ -242,5 +247,6 @@ shutdown:
     if (o.pidfile)
         unlink(o.pidfile);
     SOCK_CLEANUP;
+    sd_http_global_cleanup();
     return rc;
 }

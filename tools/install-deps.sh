@@ -6,7 +6,7 @@ set -euo pipefail
 
 PKGS=(
   build-essential autoconf automake libtool pkg-config
-  libsnmp-dev snmpd snmp snmptrapd
+  libsnmp-dev snmpd snmp snmptrapd libcurl4-openssl-dev openssl
   libjansson-dev libcsv-dev libcmocka-dev
   smitools python3 npm
 )

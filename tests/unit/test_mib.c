@@ -238,6 +238,45 @@ static void test_getnext_from_odd_places(void **state)
     assert_int_equal(walk(beyond, 1, names, lens, 64), 0);
 }
 
+/* net-snmp's AgentX parser sign-extends sub-ids >= 2^31 on 64-bit hosts:
+ * a category of 4294967295 arrives as 0xffffffffffffffff. */
+static void test_sign_extended_subids_still_match(void **state)
+{
+    struct sd_rows r;
+    struct sd_msgs m;
+    struct sd_policy p;
+    const struct sd_snapshot *keep = served.snap;
+    struct sd_snapshot *snap;
+    oid sfx[] = { SD_ARC_TABLE, 1, SD_COLUMN_ASSETS, 2, 'P', 'S', (oid)(long)(int32_t)0x80000000u };
+    netsnmp_variable_list *vb;
+
+    sd_rows_init(&r);
+    sd_msgs_init(&m, 0);
+    sd_policy_default(&p);
+    add(&r, "PS", 0x80000000u, 1, 11);
+    add(&r, "PS", 0xffffffffu, 1, 12);
+    snap = sd_snapshot_build(&r, &p, 0, "test", &m);
+    served.snap = snap;
+
+    vb = vb_for(sfx, OID_LENGTH(sfx));
+    sd_mib_get(vb);
+    assert_int_equal(vb->type, ASN_GAUGE);
+    assert_int_equal(*vb->val.integer, 11);
+    sd_mib_getnext(vb);                 /* answer carries the 32-bit sub-id */
+    assert_int_equal(vb->name[vb->name_length - 1], 0xffffffffUL);
+    assert_int_equal(*vb->val.integer, 12);
+    vb->name[vb->name_length - 1] = (oid)(long)(int32_t)0xffffffffu;
+    vb->type = ASN_NULL;
+    sd_mib_get(vb);
+    assert_int_equal(vb->type, ASN_GAUGE);
+    assert_int_equal(*vb->val.integer, 12);
+    snmp_free_varbind(vb);
+
+    served.snap = keep;
+    sd_snapshot_free(snap);
+    sd_msgs_fini(&m);
+}
+
 static void test_empty_table_serves_scalars_only(void **state)
 {
     static oid names[64][MAX_OID_LEN];
@@ -258,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_get_row_columns),
         cmocka_unit_test(test_walk_covers_everything_in_order),
         cmocka_unit_test(test_getnext_from_odd_places),
+        cmocka_unit_test(test_sign_extended_subids_still_match),
         cmocka_unit_test(test_empty_table_serves_scalars_only),
     };
     return cmocka_run_group_tests_name("mib", tests, setup, teardown);

@@ -1,0 +1,173 @@
+/* watch: inotify + stat polling for the file source; see watch.h. */
+#include "sd_snmp.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "watch.h"
+
+#define SETTLE_MS 200
+
+struct sig {
+    bool exists;
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+};
+
+static struct {
+    char *path;                 /* owned */
+    char *dir;                  /* owned */
+    const char *base;           /* into path */
+    int ifd;                    /* inotify fd or -1 */
+    unsigned poll_alarm, settle_alarm;
+    struct sig loaded, last_poll;
+    void (*changed)(void *);
+    void *arg;
+} w = { .ifd = -1 };
+
+static struct sig sig_now(void)
+{
+    struct sig s = { 0 };
+    struct stat st;
+
+    if (stat(w.path, &st) == 0) {
+        s.exists = true;
+        s.dev = st.st_dev;
+        s.ino = st.st_ino;
+        s.size = st.st_size;
+        s.mtime = st.st_mtim;
+    }
+    return s;
+}
+
+static bool sig_eq(const struct sig *a, const struct sig *b)
+{
+    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
+           a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
+           a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+void sd_watch_mark_loaded(void)
+{
+    if (w.path)
+        w.loaded = sig_now();
+}
+
+static void settled(unsigned reg, void *data)
+{
+    w.settle_alarm = 0;
+    DEBUGMSGTL(("smsdistd/watch", "%s changed\n", w.path));
+    w.changed(w.arg);
+}
+
+/* (Re)arms the settle timer: a burst of events gives one callback. */
+static void soon(void)
+{
+    struct timeval tv = { 0, SETTLE_MS * 1000 };
+
+    if (w.settle_alarm)
+        snmp_alarm_unregister(w.settle_alarm);
+    w.settle_alarm = snmp_alarm_register_hr(tv, 0, settled, NULL);
+}
+
+static void on_inotify(int fd, void *data)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    bool ours = false;
+    ssize_t len;
+
+    while ((len = read(fd, buf, sizeof(buf))) > 0) {
+        for (char *p = buf; p < buf + len;) {
+            const struct inotify_event *ev = (const struct inotify_event *)p;
+            if (ev->len && strcmp(ev->name, w.base) == 0)
+                ours = true;
+            if (ev->mask & (IN_IGNORED | IN_DELETE_SELF | IN_MOVE_SELF))
+                snmp_log(LOG_WARNING, "%s: the directory went away; watching by polling only\n",
+                         w.dir);
+            p += sizeof(*ev) + ev->len;
+        }
+    }
+    if (ours)
+        soon();
+}
+
+static void on_poll(unsigned reg, void *data)
+{
+    struct sig now = sig_now();
+
+    /* A change counts once it has held still for a whole interval. */
+    if (sig_eq(&now, &w.last_poll) && !sig_eq(&now, &w.loaded) && !w.settle_alarm)
+        soon();
+    w.last_poll = now;
+}
+
+static int start_inotify(void)
+{
+    const uint32_t mask = IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+                          IN_CREATE | IN_DELETE_SELF | IN_MOVE_SELF;
+
+    w.ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (w.ifd < 0)
+        return -1;
+    if (inotify_add_watch(w.ifd, w.dir, mask) < 0 ||
+        register_readfd(w.ifd, on_inotify, NULL) != FD_REGISTERED_OK) {
+        close(w.ifd);
+        w.ifd = -1;
+        return -1;
+    }
+    return 0;
+}
+
+int sd_watch_start(const char *path, unsigned poll_s, void (*changed)(void *), void *arg)
+{
+    char *copy;
+
+    sd_watch_stop();
+    w.path = strdup(path);
+    copy = strdup(path);
+    if (!w.path || !copy) {
+        free(copy);
+        sd_watch_stop();
+        return -1;
+    }
+    w.dir = strdup(dirname(copy));
+    free(copy);
+    if (!w.dir) {
+        sd_watch_stop();
+        return -1;
+    }
+    w.base = strrchr(w.path, '/') ? strrchr(w.path, '/') + 1 : w.path;
+    w.changed = changed;
+    w.arg = arg;
+    w.last_poll = sig_now();
+    if (start_inotify() < 0)
+        snmp_log(LOG_WARNING, "%s: inotify unavailable (%s); watching by polling every %u s\n",
+                 w.dir, strerror(errno), poll_s);
+    if (poll_s)
+        w.poll_alarm = snmp_alarm_register(poll_s, SA_REPEAT, on_poll, NULL);
+    return 0;
+}
+
+void sd_watch_stop(void)
+{
+    if (w.ifd >= 0) {
+        unregister_readfd(w.ifd);
+        close(w.ifd);
+    }
+    if (w.poll_alarm)
+        snmp_alarm_unregister(w.poll_alarm);
+    if (w.settle_alarm)
+        snmp_alarm_unregister(w.settle_alarm);
+    free(w.path);
+    free(w.dir);
+    memset(&w, 0, sizeof(w));
+    w.ifd = -1;
+}
