@@ -1,0 +1,494 @@
+# lib.sh: what every integration script sources.
+# shellcheck shell=bash disable=SC2034  # variables here are for the scripts
+#
+# - TAP: plan / ok / is / like / skip / diag / done_testing / skip_all / bail_out.
+# - An isolated world per script: a private temp dir T with its own
+#   SNMPCONFPATH and SNMP_PERSISTENT_DIR (nothing reads /etc/snmp or writes
+#   /var/lib/snmp), MIBS/MIBDIRS set explicitly (no MIB at all by default, so
+#   every value comes out in its raw form), a master snmpd on a free port of
+#   127.0.0.1 with a private AgentX socket, and smsdistd attached to it.
+# - Teardown on every exit path (EXIT, INT, TERM): each process started here
+#   is stopped by its PID (TERM, bounded wait, KILL), its log is shown as TAP
+#   diagnostics when the script failed, and T is removed.
+#
+# Every wait is a bounded poll (short sleeps up to a deadline), never a bare
+# sleep; every SNMP request goes to 127.0.0.1 with a timeout and one retry.
+#
+# Environment (set by `make check`, defaults for a manual run):
+#   top_builddir top_srcdir SNMPD PYTHON3
+#   SD_WAIT    seconds a wait may take before it fails (default 15)
+#   SD_KEEP    non-empty: keep T after the run (for debugging)
+
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${PYTHON3:=python3}"
+: "${SD_WAIT:=15}"
+if [ -z "${SNMPD:-}" ]; then
+    SNMPD=$(command -v snmpd 2>/dev/null || { test -x /usr/sbin/snmpd && echo /usr/sbin/snmpd; })
+fi
+
+SD_DATA="$top_srcdir/tests/data"
+SD_CHECK_WALK="$top_srcdir/tests/integration/check_walk.py"
+SD_AGENT_BIN="$top_builddir/src/smsdistd"
+
+# ---------------------------------------------------------------------------
+# TAP
+
+SD_TESTNUM=0
+SD_FAILED=0
+SD_PLANNED=
+
+plan() {
+    SD_PLANNED=$1
+    echo "1..$1"
+}
+
+diag() {
+    local line
+    printf '%s\n' "$*" | while IFS= read -r line; do printf '# %s\n' "$line"; done
+}
+
+# Prints a file (or stdin with -) as diagnostics, at most N lines from the end.
+diag_file() {
+    local f=$1 max=${2:-200}
+    if [ "$f" = - ]; then
+        tail -n "$max" | sed 's/^/#   /'
+    elif [ -e "$f" ]; then
+        tail -n "$max" "$f" | sed 's/^/#   /'
+    else
+        echo "#   ($f does not exist)"
+    fi
+}
+
+sd_result() {
+    local status=$1 desc=$2
+    SD_TESTNUM=$((SD_TESTNUM + 1))
+    if [ "$status" -eq 0 ]; then
+        echo "ok $SD_TESTNUM - $desc"
+    else
+        echo "not ok $SD_TESTNUM - $desc"
+        SD_FAILED=$((SD_FAILED + 1))
+    fi
+    return "$status"
+}
+
+# ok CMD [ARG...] DESC: passes when CMD ARG... exits 0. CMD runs in this
+# shell (a function may change state); its output, if any, is shown as
+# diagnostics when it fails.
+ok() {
+    local desc=${*: -1} out=${T:-/tmp}/.ok.$$ status
+    set -- "${@:1:$#-1}"
+    "$@" >"$out" 2>&1
+    status=$?
+    if ! sd_result "$status" "$desc"; then
+        diag "  failed: $*"
+        diag_file "$out" 60
+    fi
+    rm -f "$out"
+    return "$status"
+}
+
+# is GOT WANT DESC
+is() {
+    local got=$1 want=$2 desc=$3
+    if [ "$got" = "$want" ]; then
+        sd_result 0 "$desc"
+    else
+        sd_result 1 "$desc"
+        diag "       got: '$got'" "  expected: '$want'"
+        return 1
+    fi
+}
+
+# like GOT ERE DESC
+like() {
+    local got=$1 re=$2 desc=$3
+    if [[ $got =~ $re ]]; then
+        sd_result 0 "$desc"
+    else
+        sd_result 1 "$desc"
+        diag "       got: '$got'" "  expected to match: /$re/"
+        return 1
+    fi
+}
+
+# skip N REASON: N tests that cannot run here, counted as skipped.
+skip() {
+    local n=$1 reason=$2 i
+    for ((i = 0; i < n; i++)); do
+        SD_TESTNUM=$((SD_TESTNUM + 1))
+        echo "ok $SD_TESTNUM # SKIP $reason"
+    done
+}
+
+done_testing() {
+    [ -z "$SD_PLANNED" ] && echo "1..$SD_TESTNUM"
+    SD_DONE=1
+}
+
+# Only for a tool that truly cannot be had.
+skip_all() {
+    echo "1..0 # SKIP $*"
+    exit 0
+}
+
+bail_out() {
+    echo "Bail out! $*"
+    SD_FAILED=$((SD_FAILED + 1))
+    exit 1
+}
+
+# ---------------------------------------------------------------------------
+# Processes
+
+SD_PIDS=()          # started here and not yet reaped
+SD_LOGS=()          # shown when the script failed
+SD_DONE=
+SD_TORN_DOWN=
+
+# True while PID is a live child of this shell (not a zombie, not a PID that
+# has been reaped and reused by someone else).
+sd_alive() {
+    local pid=$1 stat rest ppid state
+    [ -r "/proc/$pid/stat" ] || return 1
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+    rest=${stat##*) }           # after "pid (comm) "
+    state=${rest%% *}
+    rest=${rest#* }
+    ppid=${rest%% *}
+    [ "$ppid" = "$$" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+sd_forget_pid() {
+    local pid=$1 p keep=()
+    for p in "${SD_PIDS[@]}"; do
+        [ "$p" = "$pid" ] || keep+=("$p")
+    done
+    SD_PIDS=("${keep[@]}")
+}
+
+# sd_stop PID [SIGNAL]: signal (default TERM), wait up to SD_WAIT s, then
+# KILL. Sets SD_STOP_STATUS to the exit status (128+n for a signal n) and
+# SD_STOP_KILLED=1 when it had to be killed. Returns 0 when it exited by
+# itself after the signal.
+sd_stop() {
+    local pid=$1 sig=${2:-TERM} deadline
+    SD_STOP_KILLED=0
+    SD_STOP_STATUS=
+    if sd_alive "$pid"; then
+        kill -s "$sig" "$pid" 2>/dev/null
+        deadline=$((SECONDS + SD_WAIT))
+        while sd_alive "$pid" && [ "$SECONDS" -lt "$deadline" ]; do
+            sleep 0.05
+        done
+        if sd_alive "$pid"; then
+            kill -s KILL "$pid" 2>/dev/null
+            SD_STOP_KILLED=1
+        fi
+    fi
+    wait "$pid" 2>/dev/null
+    SD_STOP_STATUS=$?
+    sd_forget_pid "$pid"
+    [ "$SD_STOP_KILLED" -eq 0 ]
+}
+
+sd_teardown() {
+    local status=$? pid log
+    [ -n "$SD_TORN_DOWN" ] && return
+    SD_TORN_DOWN=1
+    trap - EXIT INT TERM
+    [ -n "${SD_TAP_OUT:-}" ] && exec 1>&"$SD_TAP_OUT" 2>&"$SD_TAP_ERR"
+    # last started, first stopped: smsdistd before its master
+    local i
+    for ((i = ${#SD_PIDS[@]} - 1; i >= 0; i--)); do
+        pid=${SD_PIDS[i]}
+        sd_stop "$pid" TERM || echo "# pid $pid did not stop on TERM; killed"
+    done
+    if [ -n "$SD_PLANNED" ] && [ "$SD_TESTNUM" -ne "$SD_PLANNED" ]; then
+        echo "# planned $SD_PLANNED tests but ran $SD_TESTNUM"
+        status=1
+    elif [ -z "$SD_PLANNED" ] && [ -z "$SD_DONE" ]; then
+        echo "# exited before done_testing (after $SD_TESTNUM tests)"
+        [ "$status" -eq 0 ] && status=1
+    fi
+    [ "$SD_FAILED" -gt 0 ] && [ "$status" -eq 0 ] && status=1
+    if [ "$status" -ne 0 ]; then
+        for log in "${SD_LOGS[@]}"; do
+            echo "# ---- $log"
+            diag_file "$log" 150
+        done
+    fi
+    if [ -n "${T:-}" ] && [ -d "$T" ]; then
+        if [ -n "${SD_KEEP:-}" ]; then
+            echo "# kept $T"
+        else
+            rm -rf "$T"
+        fi
+    fi
+    exit "$status"
+}
+
+# ---------------------------------------------------------------------------
+# Setup
+
+sd_setup() {
+    command -v snmpget >/dev/null 2>&1 || skip_all "snmpget not found (Debian: apt-get install snmp)"
+    if [ -z "$SNMPD" ] || [ ! -x "$SNMPD" ]; then
+        skip_all "snmpd not found (Debian: apt-get install snmpd)"
+    fi
+    command -v "$PYTHON3" >/dev/null 2>&1 || skip_all "python3 not found"
+
+    # A unix socket path must fit 108 bytes: fall back to /tmp for a long TMPDIR.
+    local base=${TMPDIR:-/tmp}
+    [ "${#base}" -gt 60 ] && base=/tmp
+    T=$(mktemp -d "$base/smsdistd-it.XXXXXX") || bail_out "mktemp -d failed"
+    # The TAP stream, kept for teardown: a signal may arrive while a
+    # command's output is redirected (inside ok), and the trap inherits that.
+    exec {SD_TAP_OUT}>&1 {SD_TAP_ERR}>&2
+    trap sd_teardown EXIT
+    trap 'echo "# interrupted" >&"$SD_TAP_OUT"; SD_FAILED=$((SD_FAILED + 1)); exit 130' INT
+    trap 'echo "# terminated" >&"$SD_TAP_OUT"; SD_FAILED=$((SD_FAILED + 1)); exit 143' TERM
+
+    mkdir -p "$T/conf" "$T/persist" "$T/nomibs" || bail_out "cannot populate $T"
+    export SNMPCONFPATH="$T/conf"
+    export SNMP_PERSISTENT_DIR="$T/persist"
+    # No MIB at all by default: OIDs numeric, enums as numbers, DateAndTime
+    # as its octets. The name-based checks set their own (snmp_named).
+    export MIBS=""
+    export MIBDIRS="$T/nomibs"
+    unset SNMP_PERSISTENT_FILE
+
+    sd_load_oids
+}
+
+# OIDs come from the C code's own table (tests/oid_dump), so re-rooting the
+# MIB needs no change here. sd_oid NAME prints the numeric OID.
+sd_load_oids() {
+    local dump="$top_builddir/tests/oid_dump"
+    if [ ! -x "$dump" ]; then
+        make -C "$top_builddir" tests/oid_dump >"$T/oid_dump-build.log" 2>&1 \
+            || { diag_file "$T/oid_dump-build.log" 40; bail_out "cannot build $dump"; }
+    fi
+    "$dump" >"$T/oids.txt" || bail_out "$dump failed"
+    grep -q '^smsDistStatusTable ' "$T/oids.txt" || bail_out "$dump printed no smsDistStatusTable"
+}
+
+sd_oid() {
+    local oid
+    oid=$(awk -v n="$1" '$1 == n { print $2; exit }' "$T/oids.txt")
+    [ -n "$oid" ] || bail_out "no OID named $1 in oid_dump's output"
+    printf '%s\n' "$oid"
+}
+
+# A free unprivileged UDP port on 127.0.0.1, chosen by the kernel.
+sd_free_port() {
+    "$PYTHON3" -c 'import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+# Polls until CMD succeeds or SD_WAIT seconds pass. Stops early (failing)
+# when the process named by SD_WATCH_PID, if set, has died.
+sd_poll() {
+    local deadline=$((SECONDS + SD_WAIT))
+    while :; do
+        "$@" && return 0
+        if [ -n "${SD_WATCH_PID:-}" ] && ! sd_alive "$SD_WATCH_PID"; then
+            diag "process $SD_WATCH_PID died while waiting for: $*"
+            return 1
+        fi
+        [ "$SECONDS" -ge "$deadline" ] && return 1
+        sleep 0.1
+    done
+}
+
+sd_master_answers() {
+    snmpget -v2c -c public -t 1 -r 0 -On 127.0.0.1:"$SD_PORT" .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1
+}
+
+sd_start_master() {
+    local attempt
+    cat >"$T/snmpd.conf" <<EOF || bail_out "cannot write $T/snmpd.conf"
+master agentx
+agentXSocket $T/agentx.sock
+agentXPerms 0600 0700
+agentXTimeout 5
+rocommunity public 127.0.0.1
+rwcommunity private 127.0.0.1
+dontLogTCPWrappersConnects yes
+${SD_MASTER_EXTRA:-}
+EOF
+    SD_LOGS+=("$T/snmpd.log" "$T/snmpd.out")
+    for attempt in 1 2 3 4 5; do
+        SD_PORT=$(sd_free_port) || bail_out "cannot find a free port"
+        : >"$T/snmpd.log"
+        "$SNMPD" -f -C -c "$T/snmpd.conf" -Lf "$T/snmpd.log" -p "$T/snmpd.pid" \
+            udp:127.0.0.1:"$SD_PORT" >>"$T/snmpd.out" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
+        SD_MASTER_PID=$!
+        SD_PIDS+=("$SD_MASTER_PID")
+        if SD_WATCH_PID=$SD_MASTER_PID sd_poll sd_master_answers; then
+            return 0
+        fi
+        if ! sd_alive "$SD_MASTER_PID" && grep -q -i 'error opening specified endpoint\|address already in use' "$T/snmpd.log"; then
+            sd_stop "$SD_MASTER_PID"
+            diag "port $SD_PORT was taken (attempt $attempt); trying another"
+            continue
+        fi
+        bail_out "master snmpd on udp:127.0.0.1:$SD_PORT did not answer within ${SD_WAIT}s"
+    done
+    bail_out "could not bind the master snmpd to a free port in 5 attempts"
+}
+
+# sd_start_agent LINE...: writes the lines to $T/smsdistd.conf and starts
+# smsdistd in the foreground (of a background job) against the master.
+sd_start_agent() {
+    [ -x "$SD_AGENT_BIN" ] || bail_out "$SD_AGENT_BIN not built"
+    printf '%s\n' "$@" >"$T/smsdistd.conf" || bail_out "cannot write $T/smsdistd.conf"
+    case " ${SD_LOGS[*]} " in
+        *" $T/smsdistd.log "*) ;;
+        *) SD_LOGS+=("$T/smsdistd.log" "$T/smsdistd.out") ;;
+    esac
+    "$SD_AGENT_BIN" -f -C -c "$T/smsdistd.conf" -x "$T/agentx.sock" \
+        -Lf "$T/smsdistd.log" -p "$T/smsdistd.pid" \
+        >>"$T/smsdistd.out" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
+    SD_AGENT_PID=$!
+    SD_PIDS+=("$SD_AGENT_PID")
+}
+
+# Stops smsdistd with SIGNAL (default TERM); SD_STOP_STATUS has its exit status.
+sd_stop_agent() {
+    sd_stop "$SD_AGENT_PID" "${1:-TERM}"
+}
+
+# ---------------------------------------------------------------------------
+# SNMP requests: v2c, 127.0.0.1 only, timeout 2 s, one retry, numeric
+# output (-On), enums as numbers (-Oe). With no MIB loaded (MIBS="") values
+# print as: "Gauge32: 5", "INTEGER: 3", "STRING: \"PS100095\"",
+# "Hex-STRING: 07 EA ..." and an empty string as `""`.
+
+SD_SNMP_OPTS=(-t 2 -r 1 -On -Oe)
+
+snmp_get()      { snmpget      -v2c -c public  "${SD_SNMP_OPTS[@]}" 127.0.0.1:"$SD_PORT" "$@"; }
+snmp_getnext()  { snmpgetnext  -v2c -c public  "${SD_SNMP_OPTS[@]}" 127.0.0.1:"$SD_PORT" "$@"; }
+snmp_walk()     { snmpwalk     -v2c -c public  "${SD_SNMP_OPTS[@]}" 127.0.0.1:"$SD_PORT" "$@"; }
+snmp_bulkwalk() { snmpbulkwalk -v2c -c public  "${SD_SNMP_OPTS[@]}" 127.0.0.1:"$SD_PORT" "$@"; }
+snmp_set()      { snmpset      -v2c -c private "${SD_SNMP_OPTS[@]}" 127.0.0.1:"$SD_PORT" "$@"; }
+
+# snmp_named CMD ARG...: CMD (snmpget, snmptable, ...) with the project's MIB
+# and the base MIBs loaded; OIDs and enums by name.
+snmp_named() {
+    local cmd=$1
+    shift
+    MIBS=SMS-DISTRIBUTION-STATUS-MIB MIBDIRS="$SD_NAMED_MIBDIRS" \
+        "$cmd" -v2c -c public -t 2 -r 1 127.0.0.1:"$SD_PORT" "$@"
+}
+
+# Whether the name-based checks can run: 0 yes (SD_NAMED_MIBDIRS set), 1 no
+# because something cannot be had here, 2 no because something failed (in
+# both cases SD_NAMED_WHY says what). Fetches the base MIBs with
+# tests/mib/fetch-base-mibs.sh when they are not there yet.
+sd_named_mibs() {
+    local base="$top_builddir/tests/mibs-base" fetch="$top_srcdir/tests/mib/fetch-base-mibs.sh"
+    local sys status
+    SD_NAMED_WHY=
+    if [ ! -f "$top_srcdir/mibs/SMS-DISTRIBUTION-STATUS-MIB.txt" ]; then
+        SD_NAMED_WHY="mibs/SMS-DISTRIBUTION-STATUS-MIB.txt not written yet"
+        return 1
+    fi
+    if [ ! -s "$base/SNMPv2-TC.txt" ]; then
+        if [ ! -f "$fetch" ]; then
+            SD_NAMED_WHY="no base MIBs in $base and no tests/mib/fetch-base-mibs.sh yet"
+            return 1
+        fi
+        bash "$fetch" "$base" >"$T/fetch-base-mibs.log" 2>&1
+        status=$?
+        if [ "$status" -eq 77 ]; then
+            SD_NAMED_WHY="base MIBs cannot be had here: $(tail -n 1 "$T/fetch-base-mibs.log")"
+            return 1
+        elif [ "$status" -ne 0 ]; then
+            SD_NAMED_WHY="fetch-base-mibs.sh failed (exit $status): $(tail -n 3 "$T/fetch-base-mibs.log")"
+            return 2
+        fi
+    fi
+    sys=$(net-snmp-config --default-mibdirs 2>/dev/null | tr ':' '\n' | grep -v -F "$HOME" | paste -sd: -)
+    SD_NAMED_MIBDIRS="$top_srcdir/mibs:$base${sys:+:$sys}"
+    return 0
+}
+
+# The value part of one varbind ("Gauge32: 5" -> "5"; "STRING: \"x\"" -> x).
+snmp_value() {
+    local out
+    out=$(snmp_get "$1" 2>&1) || { printf '%s\n' "$out" >&2; return 1; }
+    out=${out#* = }
+    case $out in
+        STRING:\ \"*\") out=${out#STRING: \"}; out=${out%\"} ;;
+        \"\") out= ;;
+        *:\ *) out=${out#*: } ;;
+    esac
+    printf '%s\n' "$out"
+}
+
+# The typed value of one varbind ("Gauge32: 5", "No Such Instance ...").
+snmp_typed() {
+    local out
+    out=$(snmp_get "$1" 2>&1) || { printf '%s\n' "$out"; return 1; }
+    printf '%s\n' "${out#* = }"
+}
+
+# ---------------------------------------------------------------------------
+# Waits
+
+sd_served_is() {
+    local v
+    v=$(snmp_value "$SD_OID_ROWS_SERVED" 2>/dev/null) || return 1
+    SD_LAST_SERVED=$v
+    [ "$v" = "$1" ]
+}
+
+# sd_wait_served N: until smsDistSourceRowsServed.0 reads N through the master.
+sd_wait_served() {
+    SD_OID_ROWS_SERVED="$(sd_oid smsDistSourceRowsServed).0"
+    SD_LAST_SERVED='(no answer)'
+    if SD_WATCH_PID=${SD_AGENT_PID:-} sd_poll sd_served_is "$1"; then
+        return 0
+    fi
+    diag "smsDistSourceRowsServed.0 did not reach $1 within ${SD_WAIT}s (last: $SD_LAST_SERVED)"
+    return 1
+}
+
+sd_log_has() { grep -E -q -- "$2" "$1" 2>/dev/null; }
+
+# sd_wait_log FILE ERE: until a line of FILE matches.
+sd_wait_log() {
+    if SD_WATCH_PID=${SD_AGENT_PID:-} sd_poll sd_log_has "$1" "$2"; then
+        return 0
+    fi
+    diag "no line matching /$2/ in $1 within ${SD_WAIT}s"
+    return 1
+}
+
+# sd_wait_value OID WANT: until the value part of OID reads WANT.
+sd_value_is() {
+    local v
+    v=$(snmp_value "$1" 2>/dev/null) || return 1
+    SD_LAST_VALUE=$v
+    [ "$v" = "$2" ]
+}
+
+sd_wait_value() {
+    SD_LAST_VALUE='(no answer)'
+    if SD_WATCH_PID=${SD_AGENT_PID:-} sd_poll sd_value_is "$1" "$2"; then
+        return 0
+    fi
+    diag "$1 did not read '$2' within ${SD_WAIT}s (last: '$SD_LAST_VALUE')"
+    return 1
+}
+
+# ---------------------------------------------------------------------------
+# Oracle
+
+check_walk() { "$PYTHON3" "$SD_CHECK_WALK" "$@"; }
