@@ -13,6 +13,7 @@
 #include "http.h"
 #include "loader.h"
 #include "mib.h"
+#include "notify.h"
 #include "source.h"
 #include "watch.h"
 
@@ -23,6 +24,7 @@ static struct sd_loader *loader;
 static char *display;                   /* owned: source URI as shown */
 static const struct sd_config *config;
 static unsigned poll_alarm;             /* http sources: fetch every pollInterval */
+static unsigned state_alarm;            /* notices the source going stale */
 
 static int level_of(enum sd_msg_level l)
 {
@@ -61,6 +63,7 @@ static void loaded(struct sd_load_result *r, time_t now)
         sd_snapshot_free(snap);
     } else {
         struct sd_snapshot *old = current;
+        sd_notify_rows(old, snap, &config->policy);
         current = snap;
         served.snap = current;
         sd_snapshot_free(old);
@@ -95,6 +98,12 @@ static void on_loader(int fd, void *data)
     else
         failed(r, now);
     sd_load_result_free(r);
+    sd_notify_state(sd_health_state(&health, now));
+}
+
+static void check_state(unsigned reg, void *arg)
+{
+    sd_notify_state(sd_health_state(&health, time(NULL)));
 }
 
 void sd_agent_reload(void)
@@ -159,6 +168,7 @@ void sd_agent_reconfigure(const struct sd_config *cfg)
     config = cfg;
     set_display(cfg);
     health.stale_after = cfg->stale_after;
+    sd_notify_configure(&cfg->notify);
     watch_source(cfg);
     sd_agent_reload();
 }
@@ -171,6 +181,9 @@ int sd_agent_start(const struct sd_config *cfg)
     set_display(cfg);
     served.health = &health;
     served.snap = NULL;
+    served.notify = sd_notify_stats();
+    sd_notify_configure(&cfg->notify);
+    state_alarm = snmp_alarm_register(1, SA_REPEAT, check_state, NULL);
     if (cfg->krb5_keytab)       /* before the loader thread exists: setenv is not thread-safe */
         setenv("KRB5_CLIENT_KTNAME", cfg->krb5_keytab, 1);
     loader = sd_loader_start();
@@ -194,6 +207,10 @@ void sd_agent_stop(void)
     if (poll_alarm)
         snmp_alarm_unregister(poll_alarm);
     poll_alarm = 0;
+    if (state_alarm)
+        snmp_alarm_unregister(state_alarm);
+    state_alarm = 0;
+    sd_notify_shutdown();
     sd_mib_unregister();
     if (loader) {
         unregister_readfd(sd_loader_fd(loader));

@@ -18,6 +18,7 @@ void sd_config_defaults(struct sd_config *c)
     memset(c, 0, sizeof(*c));
     sd_policy_default(&c->policy);
     sd_http_defaults(&c->http);
+    sd_notify_defaults(&c->notify);
     c->stale_after = SD_DEFAULT_STALE_AFTER;
     c->max_rows = SD_DEFAULT_MAX_ROWS;
     c->max_bytes = SD_DEFAULT_MAX_BYTES;
@@ -115,6 +116,8 @@ static void parse_number(const char *token, char *line)
         cfg->http.timeout = (unsigned)v;
     else if (strcmp(token, "httpMaxPages") == 0 && v >= 1 && v <= 1000000)
         cfg->http.max_pages = (unsigned)v;
+    else if (strcmp(token, "notifyQueueSize") == 0 && v <= 1000000)
+        cfg->notify.queue_max = v;
     else if (strcmp(token, "pollInterval") == 0 && v >= 1 && v <= 86400)
         cfg->poll_interval = (uint32_t)v;
     else if (strcmp(token, "logRejectedRows") == 0)
@@ -190,6 +193,27 @@ static void parse_bool(const char *token, char *line)
         cfg->http.insecure = no;
     else if (strcmp(token, "allowPlainHttp") == 0)
         cfg->http.allow_http = yes;
+    else if (strcmp(token, "notifyRows") == 0)
+        cfg->notify.rows = yes;
+    else if (strcmp(token, "notifyAtStart") == 0)
+        cfg->notify.at_start = yes;
+}
+
+/* notifyRateLimit N SECONDS */
+static void parse_rate(const char *token, char *line)
+{
+    char *save = NULL, *count = strtok_r(line, " \t", &save), *secs = strtok_r(NULL, " \t", &save);
+    unsigned long n, w;
+
+    if (!count || !secs || strtok_r(NULL, " \t", &save)) {
+        config_perror("notifyRateLimit: N SECONDS, e.g. notifyRateLimit 20 60");
+        cfg->errors++;
+        return;
+    }
+    if (parse_ulong(token, count, 1, 100000, &n) < 0 || parse_ulong(token, secs, 1, 86400, &w) < 0)
+        return;
+    cfg->notify.rate_n = (unsigned)n;
+    cfg->notify.rate_window = (unsigned)w;
 }
 
 /* Called once per directive by free_config() before a re-read. */
@@ -221,6 +245,10 @@ static const struct directive {
     { "allowPlainHttp", parse_bool, "yes|no   (allow http:// sources; default no)" },
     { "httpConnectTimeout", parse_number, "SECONDS   (default 10)" },
     { "httpTimeout", parse_number, "SECONDS   (whole request, each page; default 120)" },
+    { "notifyRows", parse_bool, "yes|no   (send smsDistRowEnteredError/LeftError; default yes)" },
+    { "notifyAtStart", parse_bool, "yes|no   (announce rows already in error at the first load; default yes)" },
+    { "notifyRateLimit", parse_rate, "N SECONDS   (most row notifications per window, then one summary; default 20 60)" },
+    { "notifyQueueSize", parse_number, "N   (notifications held while the master is away; default 1000)" },
     { "httpMaxPages", parse_number, "N   (most @odata.nextLink pages followed; default 1000)" },
 };
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "notify.h"
 #include "snapshot.h"
 
 struct sd_config {
@@ -22,6 +23,7 @@ struct sd_config {
     size_t log_rows;
     uint32_t poll_interval;     /* seconds; 0 = the source's default */
     struct sd_http_opts http;
+    struct sd_notify_cfg notify;
     char *krb5_keytab;          /* owned; applied at start */
     unsigned errors;            /* directives that failed to parse */
 };

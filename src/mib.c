@@ -118,9 +118,10 @@ static void get_summary(netsnmp_variable_list *vb, unsigned item)
     set_u32(vb, ASN_GAUGE, v);
 }
 
-static void get_column(netsnmp_variable_list *vb, unsigned column, size_t i)
+static void get_column(netsnmp_variable_list *vb, const struct sd_snapshot *snap,
+                       unsigned column, size_t i)
 {
-    const struct sd_rows *r = &served->snap->rows;
+    const struct sd_rows *r = &snap->rows;
     const struct sd_row *row = &r->v[i];
 
     switch (column) {
@@ -167,15 +168,35 @@ static const struct scalar scalars[] = {
     { SD_ARC_SUMMARY, SD_SUM_ROWS_ERROR },
     { SD_ARC_SUMMARY, SD_SUM_ROWS_OTHER },
     { SD_ARC_SUMMARY, SD_SUM_ASSETS_ERROR },
+    /* after the table (arc 3) in OID order */
+    { SD_ARC_NOTIFY, SD_NOBJ_SENT },
+    { SD_ARC_NOTIFY, SD_NOBJ_RATE_LIMITED },
+    { SD_ARC_NOTIFY, SD_NOBJ_DROPPED },
+    { SD_ARC_NOTIFY, SD_NOBJ_QUEUED },
 };
 #define NSCALARS (sizeof(scalars) / sizeof(scalars[0]))
+
+static void get_notify(netsnmp_variable_list *vb, unsigned item)
+{
+    static const struct sd_notify_stats none;
+    const struct sd_notify_stats *n = served->notify ? served->notify : &none;
+
+    switch (item) {
+    case SD_NOBJ_SENT: set_u32(vb, ASN_COUNTER, n->sent); break;
+    case SD_NOBJ_RATE_LIMITED: set_u32(vb, ASN_COUNTER, n->rate_limited); break;
+    case SD_NOBJ_DROPPED: set_u32(vb, ASN_COUNTER, n->dropped); break;
+    case SD_NOBJ_QUEUED: set_u32(vb, ASN_GAUGE, n->queued); break;
+    }
+}
 
 static void get_scalar(netsnmp_variable_list *vb, const struct scalar *sc)
 {
     if (sc->arc == SD_ARC_SOURCE)
         get_source(vb, sc->item);
-    else
+    else if (sc->arc == SD_ARC_SUMMARY)
         get_summary(vb, sc->item);
+    else
+        get_notify(vb, sc->item);
 }
 
 /* Instance suffix of a scalar below smsDistObjects: {arc, item, 0}. */
@@ -220,7 +241,7 @@ void sd_mib_get(netsnmp_variable_list *vb)
         snmp_set_var_typed_value(vb, SNMP_NOSUCHOBJECT, NULL, 0);
         return;
     }
-    if (sfx[0] == SD_ARC_SOURCE || sfx[0] == SD_ARC_SUMMARY) {
+    if (sfx[0] != SD_ARC_TABLE) {
         for (size_t i = 0; i < NSCALARS; i++) {
             if (scalars[i].arc != sfx[0] || scalars[i].item != sfx[1])
                 continue;
@@ -234,7 +255,7 @@ void sd_mib_get(netsnmp_variable_list *vb)
                sfx[2] >= SD_COLUMN_FIRST && sfx[2] <= SD_COLUMN_LAST) {
         long i = sd_snapshot_find(served->snap, sfx + 3, n - 3);
         if (i >= 0)
-            get_column(vb, (unsigned)sfx[2], (size_t)i);
+            get_column(vb, served->snap, (unsigned)sfx[2], (size_t)i);
         else
             snmp_set_var_typed_value(vb, SNMP_NOSUCHINSTANCE, NULL, 0);
         return;
@@ -267,7 +288,7 @@ static void answer_row(netsnmp_variable_list *vb, unsigned column, size_t i)
     name[len++] = column;
     len += sd_snapshot_index(served->snap, i, name + len);
     snmp_set_var_objid(vb, name, len);
-    get_column(vb, column, i);
+    get_column(vb, served->snap, column, i);
 }
 
 /* First table instance after suffix (which sorts at or after {3}); 0 if none. */
@@ -310,18 +331,91 @@ void sd_mib_getnext(netsnmp_variable_list *vb)
         sfx = table;            /* any suffix sorting before the first scalar */
         n = 0;
     }
-    for (size_t i = 0; i < NSCALARS; i++) {
-        if (scalar_cmp(&scalars[i], sfx, n) > 0) {
-            answer_scalar(vb, &scalars[i]);
-            return;
-        }
+    const struct scalar *sc = NULL;
+    for (size_t i = 0; i < NSCALARS && !sc; i++)
+        if (scalar_cmp(&scalars[i], sfx, n) > 0)
+            sc = &scalars[i];
+    /* Scalars below the table's arc come before it, the others after. */
+    if (sc && sc->arc < SD_ARC_TABLE) {
+        answer_scalar(vb, sc);
+        return;
     }
     if (snmp_oid_compare(sfx, n, table, 1) < 0) {
         sfx = table;
         n = 1;
     }
-    next_in_table(vb, sfx, n);
+    if (next_in_table(vb, sfx, n))
+        return;
+    if (sc)
+        answer_scalar(vb, sc);
     /* Nothing after: the varbind stays as it was and the agent moves on. */
+}
+
+/* --- varbinds for notifications -------------------------------------------- */
+
+static netsnmp_variable_list *add_vb(netsnmp_variable_list **vars, const oid *name, size_t len)
+{
+    return snmp_varlist_add_variable(vars, name, len, ASN_NULL, NULL, 0);
+}
+
+int sd_mib_add_scalar(netsnmp_variable_list **vars, unsigned arc, unsigned item)
+{
+    const struct scalar sc = { arc, item };
+    oid name[OBJECTS_LEN + 3];
+    netsnmp_variable_list *vb;
+
+    memcpy(name, objects_oid, sizeof(objects_oid));
+    name[OBJECTS_LEN] = arc;
+    name[OBJECTS_LEN + 1] = item;
+    name[OBJECTS_LEN + 2] = 0;
+    vb = add_vb(vars, name, OID_LENGTH(name));
+    if (!vb)
+        return -1;
+    get_scalar(vb, &sc);
+    return 0;
+}
+
+int sd_mib_add_gauge(netsnmp_variable_list **vars, unsigned arc, unsigned item, uint32_t v)
+{
+    oid name[OBJECTS_LEN + 3];
+    netsnmp_variable_list *vb;
+
+    memcpy(name, objects_oid, sizeof(objects_oid));
+    name[OBJECTS_LEN] = arc;
+    name[OBJECTS_LEN + 1] = item;
+    name[OBJECTS_LEN + 2] = 0;
+    vb = add_vb(vars, name, OID_LENGTH(name));
+    if (!vb)
+        return -1;
+    set_u32(vb, ASN_GAUGE, v);
+    return 0;
+}
+
+int sd_mib_add_row(netsnmp_variable_list **vars, const struct sd_snapshot *s, size_t i, int reason)
+{
+    oid name[MAX_OID_LEN];
+    size_t len = OBJECTS_LEN;
+    netsnmp_variable_list *vb;
+
+    memcpy(name, objects_oid, sizeof(objects_oid));
+    name[len++] = SD_ARC_TABLE;
+    name[len++] = 1;
+    name[len++] = 0;                    /* the column, set below */
+    len += sd_snapshot_index(s, i, name + len);
+    for (unsigned col = SD_COLUMN_FIRST; col <= SD_COLUMN_LAST; col++) {
+        name[OBJECTS_LEN + 2] = col;
+        if (!(vb = add_vb(vars, name, len)))
+            return -1;
+        get_column(vb, s, col, i);
+    }
+    /* smsDistNotifyReason, instance = the row's index */
+    name[OBJECTS_LEN] = SD_ARC_NOTIFY;
+    name[OBJECTS_LEN + 1] = SD_NOBJ_REASON;
+    memmove(name + OBJECTS_LEN + 2, name + OBJECTS_LEN + 3, (len - OBJECTS_LEN - 3) * sizeof(oid));
+    if (!(vb = add_vb(vars, name, len - 1)))
+        return -1;
+    set_i32(vb, reason);
+    return 0;
 }
 
 /* --- handler -------------------------------------------------------------- */

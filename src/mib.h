@@ -8,13 +8,24 @@
 #ifndef SD_MIB_H
 #define SD_MIB_H
 
+#include <stdint.h>
+
 #include "health.h"
 #include "snapshot.h"
+
+/* Counters of the notification module, served as smsDistNotify scalars. */
+struct sd_notify_stats {
+    uint32_t sent;
+    uint32_t rate_limited;
+    uint32_t dropped;
+    uint32_t queued;
+};
 
 struct sd_served {
     const struct sd_snapshot *snap;     /* may be NULL: empty table */
     const struct sd_health *health;
     const char *source_display;         /* URI without credentials */
+    const struct sd_notify_stats *notify;
 };
 
 /* Registers the module; `served` must outlive the registration. 0 or -1. */
@@ -26,6 +37,17 @@ void sd_mib_unregister(void);
 struct variable_list;
 void sd_mib_get(struct variable_list *vb);
 void sd_mib_getnext(struct variable_list *vb);
+/*
+ * Varbind builders for notifications, so a value is encoded in one place:
+ * a scalar instance ({arc, item, 0} below smsDistObjects) with its current
+ * value, and the five columns of row i of snapshot s followed by
+ * smsDistNotifyReason, each with the row's index. 0, or -1 out of memory.
+ */
+int sd_mib_add_scalar(struct variable_list **vars, unsigned arc, unsigned item);
+int sd_mib_add_row(struct variable_list **vars, const struct sd_snapshot *s, size_t i,
+                   int reason);
+int sd_mib_add_gauge(struct variable_list **vars, unsigned arc, unsigned item, uint32_t v);
+
 /* Points the module at `served` without registering (tests). */
 void sd_mib_serve(const struct sd_served *served);
 

@@ -67,6 +67,10 @@ enum sd_column {
 enum sd_notify_object {
     SD_NOBJ_REASON = 1,
     SD_NOBJ_SUPPRESSED = 2,
+    SD_NOBJ_SENT = 3,
+    SD_NOBJ_RATE_LIMITED = 4,
+    SD_NOBJ_DROPPED = 5,
+    SD_NOBJ_QUEUED = 6,
 };
 
 /* smsDistNotifications.N */

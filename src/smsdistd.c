@@ -21,6 +21,7 @@
 #include "agent.h"
 #include "conf.h"
 #include "http.h"
+#include "notify.h"
 
 #define APP "smsdistd"
 #define DEFAULT_PING_INTERVAL 5
@@ -181,6 +182,7 @@ static void init_library(void)
     netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
                        DEFAULT_PING_INTERVAL);
     sd_config_register(APP, &config);
+    sd_notify_preinit();
 }
 
 static void run(void)

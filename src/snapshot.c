@@ -228,3 +228,62 @@ bool sd_snapshot_same_rows(const struct sd_snapshot *a, const struct sd_snapshot
             return false;
     return true;
 }
+
+static bool is_error(const struct sd_policy *p, const struct sd_snapshot *s, size_t i)
+{
+    return sd_policy_class(p, s->rows.v[i].type) == SD_CLASS_ERROR;
+}
+
+/* Key order between row i of a and row j of b. */
+static int cross_cmp(const struct sd_snapshot *a, size_t i, const struct sd_snapshot *b, size_t j)
+{
+    const struct sd_row *ra = &a->rows.v[i], *rb = &b->rows.v[j];
+    int c;
+
+    if (ra->oid_len != rb->oid_len)
+        return ra->oid_len < rb->oid_len ? -1 : 1;
+    c = memcmp(sd_row_oid(&a->rows, ra), sd_row_oid(&b->rows, rb), ra->oid_len);
+    if (c)
+        return c;
+    return ra->category < rb->category ? -1 : ra->category > rb->category;
+}
+
+size_t sd_snapshot_diff(const struct sd_snapshot *old, const struct sd_snapshot *new_,
+                        const struct sd_policy *p, sd_change_cb *cb, void *ctx)
+{
+    size_t i = 0, j = 0, no = sd_snapshot_count(old), nn = sd_snapshot_count(new_), calls = 0;
+
+    if (!old) {
+        for (j = 0; j < nn; j++)
+            if (is_error(p, new_, j)) {
+                cb(ctx, SD_CHANGE_PRESENT, new_, j);
+                calls++;
+            }
+        return calls;
+    }
+    while (i < no || j < nn) {
+        int c = i == no ? 1 : j == nn ? -1 : cross_cmp(old, i, new_, j);
+        if (c < 0) {                    /* only in old */
+            if (is_error(p, old, i)) {
+                cb(ctx, SD_CHANGE_REMOVED, old, i);
+                calls++;
+            }
+            i++;
+        } else if (c > 0) {             /* only in new */
+            if (is_error(p, new_, j)) {
+                cb(ctx, SD_CHANGE_ENTERED, new_, j);
+                calls++;
+            }
+            j++;
+        } else {
+            bool was = is_error(p, old, i), now = is_error(p, new_, j);
+            if (was != now) {
+                cb(ctx, now ? SD_CHANGE_ENTERED : SD_CHANGE_LEFT, new_, j);
+                calls++;
+            }
+            i++;
+            j++;
+        }
+    }
+    return calls;
+}

@@ -75,6 +75,24 @@ size_t sd_snapshot_next(const struct sd_snapshot *s, const unsigned long *idx, s
 /* Writes row i's index into out (room for 2 + SD_OBJECTID_MAX); returns its length. */
 size_t sd_snapshot_index(const struct sd_snapshot *s, size_t i, unsigned long *out);
 
+/* What happened to a row between two snapshots, as far as Error goes. */
+enum sd_change {
+    SD_CHANGE_ENTERED = 1,      /* in error now, was not (or is new) */
+    SD_CHANGE_LEFT = 2,         /* in error before, not now */
+    SD_CHANGE_REMOVED = 3,      /* in error before, gone now */
+    SD_CHANGE_PRESENT = 4,      /* in error in the first snapshot */
+};
+
+/*
+ * Calls cb once per row that entered or left Error between old and new (a
+ * merge over the two sorted snapshots, O(n)). `s` and `i` name the row the
+ * change is about: in new, or in old for SD_CHANGE_REMOVED. With old NULL,
+ * every error row of new is SD_CHANGE_PRESENT. Returns the number of calls.
+ */
+typedef void sd_change_cb(void *ctx, enum sd_change change, const struct sd_snapshot *s, size_t i);
+size_t sd_snapshot_diff(const struct sd_snapshot *old, const struct sd_snapshot *new_,
+                        const struct sd_policy *p, sd_change_cb *cb, void *ctx);
+
 /* Same rows, same values (for "a reload that decodes to the same rows changes nothing"). */
 bool sd_snapshot_same_rows(const struct sd_snapshot *a, const struct sd_snapshot *b);
 

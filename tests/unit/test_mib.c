@@ -14,7 +14,9 @@
 
 static const oid objects[] = { SD_OID_OBJECTS };
 #define OLEN OID_LENGTH(objects)
-#define NSCALARS 18
+#define NBEFORE 18     /* source and summary scalars: before the table */
+#define NAFTER 4       /* notification counters: after it */
+#define NSCALARS (NBEFORE + NAFTER)
 
 static struct sd_health health;
 static struct sd_served served;
@@ -122,6 +124,7 @@ static void test_get_missing(void **state)
     const oid no_zero[] = { SD_ARC_SOURCE, SD_SRC_STATE };
     const oid bad_inst[] = { SD_ARC_SOURCE, SD_SRC_STATE, 1 };
     const oid no_obj[] = { SD_ARC_SOURCE, 99, 0 };
+    const oid notify_only[] = { SD_ARC_NOTIFY, SD_NOBJ_REASON, 0 };
     const oid index_col[] = { SD_ARC_TABLE, 1, SD_COLUMN_OBJECTID, 8, 'P', 'S', '1', '0', '0', '0', '9', '5', 1 };
     const oid no_row[] = { SD_ARC_TABLE, 1, SD_COLUMN_TYPE, 8, 'P', 'S', '1', '0', '0', '0', '9', '5', 2 };
     const oid row[] = { SD_ARC_TABLE, 1, SD_COLUMN_TYPE, 8, 'P', 'S', '1', '0', '0', '0', '9', '5', 1 };
@@ -129,6 +132,7 @@ static void test_get_missing(void **state)
         { no_zero, 2, SNMP_NOSUCHINSTANCE },
         { bad_inst, 3, SNMP_NOSUCHINSTANCE },
         { no_obj, 3, SNMP_NOSUCHOBJECT },
+        { notify_only, 3, SNMP_NOSUCHOBJECT },
         { index_col, OID_LENGTH(index_col), SNMP_NOSUCHOBJECT },
         { no_row, OID_LENGTH(no_row), SNMP_NOSUCHINSTANCE },
         { row, OID_LENGTH(row), ASN_INTEGER },
@@ -214,11 +218,15 @@ static void test_walk_covers_everything_in_order(void **state)
     /* first: smsDistSourceURI.0; first table varbind: Assets of the first row */
     assert_int_equal(lens[0], OLEN + 3);
     assert_int_equal(names[0][OLEN + 1], SD_SRC_URI);
-    assert_int_equal(names[NSCALARS][OLEN + 2], SD_COLUMN_ASSETS);
-    assert_int_equal(names[NSCALARS][OLEN + 3], 8);               /* PS100095 sorts first */
+    assert_int_equal(names[NBEFORE][OLEN + 2], SD_COLUMN_ASSETS);
+    assert_int_equal(names[NBEFORE][OLEN + 3], 8);                /* PS100095 sorts first */
     /* the 93-character ModelName comes last in each column, at full length */
-    assert_int_equal(lens[NSCALARS + 2], OLEN + 3 + 1 + 93 + 1);
-    assert_int_equal(names[n - 1][OLEN + 2], SD_COLUMN_TYPE);
+    assert_int_equal(lens[NBEFORE + 2], OLEN + 3 + 1 + 93 + 1);
+    assert_int_equal(names[NBEFORE + 14][OLEN + 2], SD_COLUMN_TYPE);
+    /* then the notification counters, smsDistNotifySent.0 first */
+    assert_int_equal(names[NBEFORE + 15][OLEN], SD_ARC_NOTIFY);
+    assert_int_equal(names[NBEFORE + 15][OLEN + 1], SD_NOBJ_SENT);
+    assert_int_equal(names[n - 1][OLEN + 1], SD_NOBJ_QUEUED);
 }
 
 static void test_getnext_from_odd_places(void **state)
@@ -228,13 +236,19 @@ static void test_getnext_from_odd_places(void **state)
     const oid col2[] = { SD_ARC_TABLE, 1, SD_COLUMN_MESSAGECATEGORY, 255, 255 };
     const oid past_scalars[] = { SD_ARC_SUMMARY, 99 };
     const oid last_col_end[] = { SD_ARC_TABLE, 1, SD_COLUMN_TYPE, 200 };
-    const oid beyond[] = { SD_ARC_NOTIFY };
+    const oid notify[] = { SD_ARC_NOTIFY };
+    const oid reason[] = { SD_ARC_NOTIFY, SD_NOBJ_REASON, 0 };
+    const oid beyond[] = { SD_ARC_NOTIFY + 1 };
 
     /* column 2 is not-accessible: the walk goes on at column 3, first row */
-    assert_int_equal(walk(col2, OID_LENGTH(col2), names, lens, 64), 15);
+    assert_int_equal(walk(col2, OID_LENGTH(col2), names, lens, 64), 15 + NAFTER);
     assert_int_equal(names[0][OLEN + 2], SD_COLUMN_ASSETS);
-    assert_int_equal(walk(past_scalars, 2, names, lens, 64), 15);
-    assert_int_equal(walk(last_col_end, OID_LENGTH(last_col_end), names, lens, 64), 0);
+    assert_int_equal(walk(past_scalars, 2, names, lens, 64), 15 + NAFTER);
+    assert_int_equal(walk(last_col_end, OID_LENGTH(last_col_end), names, lens, 64), NAFTER);
+    assert_int_equal(walk(notify, 1, names, lens, 64), NAFTER);
+    /* accessible-for-notify objects are skipped by walks */
+    assert_int_equal(walk(reason, 3, names, lens, 64), NAFTER);
+    assert_int_equal(names[0][OLEN + 1], SD_NOBJ_SENT);
     assert_int_equal(walk(beyond, 1, names, lens, 64), 0);
 }
 
@@ -289,6 +303,34 @@ static void test_empty_table_serves_scalars_only(void **state)
     served.snap = keep;
 }
 
+static void test_row_varbinds_for_notifications(void **state)
+{
+    netsnmp_variable_list *vars = NULL, *vb;
+    const oid idx[] = { 8, 'P', 'S', '1', '0', '0', '0', '9', '5', 1 };
+    unsigned col = SD_COLUMN_FIRST;
+
+    assert_int_equal(sd_mib_add_row(&vars, served.snap, 0, 4), 0);
+    for (vb = vars; col <= SD_COLUMN_LAST; vb = vb->next_variable, col++) {
+        assert_non_null(vb);
+        assert_int_equal(vb->name_length, OLEN + 3 + OID_LENGTH(idx));
+        assert_int_equal(vb->name[OLEN], SD_ARC_TABLE);
+        assert_int_equal(vb->name[OLEN + 2], col);
+        assert_memory_equal(vb->name + OLEN + 3, idx, sizeof(idx));
+    }
+    assert_int_equal(vars->type, ASN_GAUGE);                    /* Assets */
+    assert_int_equal(*vars->val.integer, 4);
+    /* then smsDistNotifyReason.<index> = 4 (presentAtStart) */
+    assert_non_null(vb);
+    assert_int_equal(vb->name_length, OLEN + 2 + OID_LENGTH(idx));
+    assert_int_equal(vb->name[OLEN], SD_ARC_NOTIFY);
+    assert_int_equal(vb->name[OLEN + 1], SD_NOBJ_REASON);
+    assert_memory_equal(vb->name + OLEN + 2, idx, sizeof(idx));
+    assert_int_equal(vb->type, ASN_INTEGER);
+    assert_int_equal(*vb->val.integer, 4);
+    assert_null(vb->next_variable);
+    snmp_free_varbind(vars);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -298,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_walk_covers_everything_in_order),
         cmocka_unit_test(test_getnext_from_odd_places),
         cmocka_unit_test(test_sign_extended_subids_still_match),
+        cmocka_unit_test(test_row_varbinds_for_notifications),
         cmocka_unit_test(test_empty_table_serves_scalars_only),
     };
     return cmocka_run_group_tests_name("mib", tests, setup, teardown);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -240,6 +241,74 @@ static void test_empty_snapshot(void **state)
     sd_msgs_fini(&m);
 }
 
+struct seen {
+    int change[16];
+    char oid[16][16];
+    uint32_t cat[16];
+    size_t n;
+};
+
+static void record(void *ctx, enum sd_change change, const struct sd_snapshot *s, size_t i)
+{
+    struct seen *seen = ctx;
+    const struct sd_row *r = &s->rows.v[i];
+
+    assert_true(seen->n < 16);
+    seen->change[seen->n] = change;
+    snprintf(seen->oid[seen->n], sizeof(seen->oid[0]), "%.*s", (int)r->oid_len, sd_row_oid(&s->rows, r));
+    seen->cat[seen->n] = r->category;
+    seen->n++;
+}
+
+static void test_diff_finds_every_transition(void **state)
+{
+    struct sd_rows r;
+    struct sd_msgs m;
+    struct sd_snapshot *a, *b;
+    struct sd_policy p;
+    struct seen seen = { .n = 0 };
+
+    sd_policy_default(&p);
+    sd_msgs_init(&m, 0);
+    sd_rows_init(&r);
+    add(&r, "AA", 1, 1, 1, 1, 1);       /* success -> error: entered */
+    add(&r, "AB", 1, 3, 1, 1, 2);       /* error -> success: left */
+    add(&r, "AC", 1, 4, 1, 1, 3);       /* error -> gone: removed */
+    add(&r, "AD", 1, 3, 1, 1, 4);       /* error -> error (other type): nothing */
+    add(&r, "AE", 1, 2, 1, 1, 5);       /* in progress -> success: nothing */
+    a = build(&r, &m);
+    sd_rows_init(&r);
+    add(&r, "AA", 1, 3, 1, 1, 1);
+    add(&r, "AB", 1, 1, 1, 1, 2);
+    add(&r, "AD", 1, 4, 1, 1, 4);
+    add(&r, "AE", 1, 1, 1, 1, 5);
+    add(&r, "B", 7, 4, 1, 1, 6);        /* new, in error: entered */
+    add(&r, "ZZZ", 1, 1, 1, 1, 7);      /* new, fine: nothing */
+    b = build(&r, &m);
+
+    assert_int_equal(sd_snapshot_diff(a, b, &p, record, &seen), 4);
+    /* in index order: "B" (length 1) first */
+    assert_int_equal(seen.change[0], SD_CHANGE_ENTERED);
+    assert_string_equal(seen.oid[0], "B");
+    assert_int_equal(seen.cat[0], 7);
+    assert_int_equal(seen.change[1], SD_CHANGE_ENTERED);
+    assert_string_equal(seen.oid[1], "AA");
+    assert_int_equal(seen.change[2], SD_CHANGE_LEFT);
+    assert_string_equal(seen.oid[2], "AB");
+    assert_int_equal(seen.change[3], SD_CHANGE_REMOVED);
+    assert_string_equal(seen.oid[3], "AC");
+
+    seen.n = 0;                         /* no old snapshot: the error rows as they are */
+    assert_int_equal(sd_snapshot_diff(NULL, b, &p, record, &seen), 3);
+    assert_int_equal(seen.change[0], SD_CHANGE_PRESENT);
+
+    seen.n = 0;                         /* the same snapshot: nothing */
+    assert_int_equal(sd_snapshot_diff(b, b, &p, record, &seen), 0);
+    sd_snapshot_free(a);
+    sd_snapshot_free(b);
+    sd_msgs_fini(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -251,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_next_with_partial_and_odd_indexes),
         cmocka_unit_test(test_same_rows),
         cmocka_unit_test(test_empty_snapshot),
+        cmocka_unit_test(test_diff_finds_every_transition),
     };
     return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);
 }

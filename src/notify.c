@@ -1,0 +1,271 @@
+/* notify: notifications, rate limit and queue; see notify.h. */
+#include "sd_snmp.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "notify.h"
+#include "oids.h"
+
+static const oid snmptrapoid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
+static const oid notifications[] = { SD_OID_NOTIFICATIONS };
+
+static struct {
+    struct sd_notify_cfg cfg;
+    struct sd_notify_stats stats;
+    bool connected;
+    /* rate limit: a window opens with its first row notification */
+    unsigned window_alarm;
+    unsigned in_window;
+    unsigned suppressed;
+    /* queue while the AgentX session is down: a ring */
+    netsnmp_variable_list **queue;
+    size_t head, count, cap;
+    unsigned flush_alarm;
+    enum sd_source_state last_state;
+} n = { .last_state = SD_STATE_STARTING };
+
+void sd_notify_defaults(struct sd_notify_cfg *c)
+{
+    c->rows = true;
+    c->at_start = true;
+    c->rate_n = 20;
+    c->rate_window = 60;
+    c->queue_max = 1000;
+}
+
+const struct sd_notify_stats *sd_notify_stats(void)
+{
+    return &n.stats;
+}
+
+/* --- sending and queueing ---------------------------------------------- */
+
+static void send_now(netsnmp_variable_list *vars)
+{
+    send_v2trap(vars);
+    snmp_free_varbind(vars);
+    n.stats.sent++;
+}
+
+static void enqueue(netsnmp_variable_list *vars)
+{
+    if (!n.cap) {
+        snmp_free_varbind(vars);
+        n.stats.dropped++;
+        return;
+    }
+    if (n.count == n.cap) {             /* full: the oldest goes */
+        snmp_free_varbind(n.queue[n.head]);
+        n.head = (n.head + 1) % n.cap;
+        n.count--;
+        n.stats.dropped++;
+    }
+    n.queue[(n.head + n.count) % n.cap] = vars;
+    n.count++;
+    n.stats.queued = (uint32_t)n.count;
+}
+
+static void flush(unsigned reg, void *arg)
+{
+    n.flush_alarm = 0;
+    if (n.count)
+        snmp_log(LOG_INFO, "master is back: sending %zu queued notifications\n", n.count);
+    while (n.connected && n.count) {
+        netsnmp_variable_list *vars = n.queue[n.head];
+        n.head = (n.head + 1) % n.cap;
+        n.count--;
+        send_now(vars);
+    }
+    n.stats.queued = (uint32_t)n.count;
+}
+
+/* Takes vars: sends them, or holds them until the master is back. */
+static void emit(netsnmp_variable_list *vars)
+{
+    if (!vars)
+        return;
+    if (n.connected && !n.count)
+        send_now(vars);
+    else
+        enqueue(vars);
+}
+
+/* snmpTrapOID.0 = smsDistNotifications.which, first in the list */
+static netsnmp_variable_list *start(unsigned which)
+{
+    oid trap[OID_LENGTH(notifications) + 1];
+    netsnmp_variable_list *vars = NULL;
+
+    memcpy(trap, notifications, sizeof(notifications));
+    trap[OID_LENGTH(notifications)] = which;
+    if (!snmp_varlist_add_variable(&vars, snmptrapoid, OID_LENGTH(snmptrapoid), ASN_OBJECT_ID,
+                                   (const u_char *)trap, sizeof(trap)))
+        return NULL;
+    return vars;
+}
+
+/* Frees vars and returns NULL when a builder failed (out of memory). */
+static netsnmp_variable_list *built(netsnmp_variable_list *vars, int rc)
+{
+    if (rc == 0)
+        return vars;
+    snmp_free_varbind(vars);
+    snmp_log(LOG_ERR, "out of memory building a notification; not sent\n");
+    return NULL;
+}
+
+/* --- the AgentX session -------------------------------------------------- */
+
+static int on_session(int major, int minor, void *server, void *client)
+{
+    if (minor == SNMPD_CALLBACK_INDEX_START) {
+        n.connected = true;
+        /* after the subagent has finished (re)registering */
+        if (!n.flush_alarm && n.count) {
+            struct timeval tv = { 0, 100 * 1000 };
+            n.flush_alarm = snmp_alarm_register_hr(tv, 0, flush, NULL);
+        }
+    } else {
+        n.connected = false;
+    }
+    return 0;
+}
+
+void sd_notify_preinit(void)
+{
+    snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_session, NULL);
+    snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_session, NULL);
+}
+
+void sd_notify_configure(const struct sd_notify_cfg *c)
+{
+    n.cfg = *c;
+    if (c->queue_max == n.cap)
+        return;
+    /* a new queue size: send or drop what waits, then resize */
+    while (n.count && n.count > c->queue_max) {
+        snmp_free_varbind(n.queue[n.head]);
+        n.head = (n.head + 1) % n.cap;
+        n.count--;
+        n.stats.dropped++;
+    }
+    netsnmp_variable_list **q = calloc(c->queue_max ? c->queue_max : 1, sizeof(*q));
+    if (!q) {
+        snmp_log(LOG_ERR, "notifyQueueSize %zu: out of memory; keeping %zu\n", c->queue_max, n.cap);
+        return;
+    }
+    for (size_t i = 0; i < n.count; i++)
+        q[i] = n.queue[(n.head + i) % n.cap];
+    free(n.queue);
+    n.queue = q;
+    n.head = 0;
+    n.cap = c->queue_max;
+}
+
+/* --- rows ----------------------------------------------------------------- */
+
+static void window_end(unsigned reg, void *arg)
+{
+    n.window_alarm = 0;
+    n.in_window = 0;
+    if (!n.suppressed)
+        return;
+    snmp_log(LOG_WARNING, "notification rate limit: %u row notifications not sent in the last "
+             "%u s (notifyRateLimit %u %u)\n", n.suppressed, n.cfg.rate_window, n.cfg.rate_n,
+             n.cfg.rate_window);
+    netsnmp_variable_list *vars = start(SD_NOTIF_SUPPRESSED);
+    if (vars)
+        vars = built(vars, sd_mib_add_gauge(&vars, SD_ARC_NOTIFY, SD_NOBJ_SUPPRESSED, n.suppressed) ||
+                           sd_mib_add_scalar(&vars, SD_ARC_SUMMARY, SD_SUM_ROWS_ERROR));
+    n.suppressed = 0;
+    emit(vars);
+}
+
+/* Whether one more row notification fits the rate limit now. */
+static bool admit(void)
+{
+    if (!n.window_alarm)
+        n.window_alarm = snmp_alarm_register(n.cfg.rate_window, 0, window_end, NULL);
+    if (n.in_window < n.cfg.rate_n) {
+        n.in_window++;
+        return true;
+    }
+    n.suppressed++;
+    n.stats.rate_limited++;
+    return false;
+}
+
+static void on_change(void *ctx, enum sd_change change, const struct sd_snapshot *s, size_t i)
+{
+    bool entered = change == SD_CHANGE_ENTERED || change == SD_CHANGE_PRESENT;
+    static const int reason[] = {
+        [SD_CHANGE_ENTERED] = 1, [SD_CHANGE_LEFT] = 2, [SD_CHANGE_REMOVED] = 3, [SD_CHANGE_PRESENT] = 4,
+    };
+
+    if (!admit())
+        return;
+    netsnmp_variable_list *vars = start(entered ? SD_NOTIF_ROW_ENTERED_ERROR : SD_NOTIF_ROW_LEFT_ERROR);
+    if (vars)
+        vars = built(vars, sd_mib_add_row(&vars, s, i, reason[change]));
+    emit(vars);
+}
+
+void sd_notify_rows(const struct sd_snapshot *old, const struct sd_snapshot *new_,
+                    const struct sd_policy *p)
+{
+    if (!n.cfg.rows || (!old && !n.cfg.at_start))
+        return;
+    sd_snapshot_diff(old, new_, p, on_change, NULL);
+}
+
+/* --- the source ------------------------------------------------------------- */
+
+void sd_notify_state(enum sd_source_state now)
+{
+    enum sd_source_state was = n.last_state;
+    netsnmp_variable_list *vars = NULL;
+    int rc = 0;
+
+    n.last_state = now;
+    if (now == was)
+        return;
+    if (now == SD_STATE_FAILED) {
+        vars = start(SD_NOTIF_SOURCE_FAILED);
+        if (vars)
+            rc = sd_mib_add_scalar(&vars, SD_ARC_SOURCE, SD_SRC_URI) ||
+                 sd_mib_add_scalar(&vars, SD_ARC_SOURCE, SD_SRC_LAST_ERROR) ||
+                 sd_mib_add_scalar(&vars, SD_ARC_SOURCE, SD_SRC_LAST_GOOD_LOAD);
+    } else if (now == SD_STATE_STALE) {
+        vars = start(SD_NOTIF_SOURCE_STALE);
+        if (vars)
+            rc = sd_mib_add_scalar(&vars, SD_ARC_SOURCE, SD_SRC_URI) ||
+                 sd_mib_add_scalar(&vars, SD_ARC_SOURCE, SD_SRC_LAST_GOOD_LOAD) ||
+                 sd_mib_add_scalar(&vars, SD_ARC_SOURCE, SD_SRC_DATA_AGE);
+    } else if (now == SD_STATE_OK && (was == SD_STATE_FAILED || was == SD_STATE_STALE)) {
+        vars = start(SD_NOTIF_SOURCE_RECOVERED);
+        if (vars)
+            rc = sd_mib_add_scalar(&vars, SD_ARC_SOURCE, SD_SRC_URI) ||
+                 sd_mib_add_scalar(&vars, SD_ARC_SOURCE, SD_SRC_ROWS_SERVED);
+    }
+    if (vars)
+        emit(built(vars, rc));
+}
+
+void sd_notify_shutdown(void)
+{
+    snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_START, on_session, NULL, 0);
+    snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_session, NULL, 0);
+    if (n.window_alarm)
+        snmp_alarm_unregister(n.window_alarm);
+    if (n.flush_alarm)
+        snmp_alarm_unregister(n.flush_alarm);
+    while (n.count) {
+        snmp_free_varbind(n.queue[n.head]);
+        n.head = (n.head + 1) % n.cap;
+        n.count--;
+    }
+    free(n.queue);
+    memset(&n, 0, sizeof(n));
+    n.last_state = SD_STATE_STARTING;
+}

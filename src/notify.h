@@ -1,0 +1,43 @@
+/*
+ * notify: turns changes into notifications, and gets them to the master.
+ *
+ * The one place that sends: row changes (from sd_snapshot_diff at each
+ * swap) and source-state changes come in as events; each becomes an SNMPv2
+ * notification of SMS-DISTRIBUTION-STATUS-MIB, built at once (the rows may
+ * be freed after) and sent through the AgentX session. Row notifications are
+ * rate-limited: at most N per window, then one smsDistNotificationsSuppressed
+ * with the count at the window's end. While the AgentX session is down,
+ * notifications wait in a bounded queue (oldest dropped first, counted) and
+ * go out in order when it is back. Main thread only.
+ */
+#ifndef SD_NOTIFY_H
+#define SD_NOTIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "health.h"
+#include "mib.h"
+#include "snapshot.h"
+
+struct sd_notify_cfg {
+    bool rows;                  /* send row notifications at all */
+    bool at_start;              /* announce rows already in error at the first load */
+    unsigned rate_n;            /* row notifications per window */
+    unsigned rate_window;       /* seconds */
+    size_t queue_max;           /* held while the master is away */
+};
+
+void sd_notify_defaults(struct sd_notify_cfg *c);
+/* Before init_snmp(): watches the AgentX session come and go. */
+void sd_notify_preinit(void);
+void sd_notify_configure(const struct sd_notify_cfg *c);
+/* Row notifications for what changed from old to new (old NULL: first load). */
+void sd_notify_rows(const struct sd_snapshot *old, const struct sd_snapshot *new_,
+                    const struct sd_policy *p);
+/* Source notifications for a change of state (failed, stale, recovered). */
+void sd_notify_state(enum sd_source_state now);
+const struct sd_notify_stats *sd_notify_stats(void);
+void sd_notify_shutdown(void);
+
+#endif
