@@ -54,8 +54,9 @@ static void loaded(struct sd_load_result *r, time_t now)
     DEBUGMSGTL(("smsdistd", "load of %s: fetch %.3f s, decode %.3f s, build %.3f s\n",
                 r->origin, r->fetch_s, r->decode_s, r->build_s));
     if (!same || health.last_failed)
-        snmp_log(LOG_INFO, "loaded %zu rows from %s (%lu rejected, %lu duplicates)\n",
-                 sd_snapshot_count(snap), r->origin, snap->rejected, snap->duplicates);
+        snmp_log(LOG_INFO, "loaded %zu rows from %s (%lu rejected, %lu duplicates) in %.3f s\n",
+                 sd_snapshot_count(snap), r->origin, snap->rejected, snap->duplicates,
+                 r->fetch_s + r->decode_s + r->build_s);
     if (same) {
         /* Same rows: nothing served changes, but the counts of this load do. */
         current->rejected = snap->rejected;
