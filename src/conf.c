@@ -262,6 +262,12 @@ void sd_config_register(const char *app, struct sd_config *c)
     (void)app;
 }
 
+void sd_config_unregister(void)
+{
+    for (size_t i = 0; i < sizeof(directives) / sizeof(directives[0]); i++)
+        unregister_app_config_handler(directives[i].token);
+}
+
 int sd_config_check(const struct sd_config *c, char *err, size_t errlen)
 {
     if (c->errors) {

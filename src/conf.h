@@ -37,6 +37,8 @@ struct sd_config {
 
 /* Registers the directives for application `app`, writing into c. */
 void sd_config_register(const char *app, struct sd_config *c);
+/* Unregisters the directives (the dlmod form, before it is unloaded). */
+void sd_config_unregister(void);
 void sd_config_defaults(struct sd_config *c);
 void sd_config_release(struct sd_config *c);
 /* After a read: 0, or -1 with a message in err (no source, parse errors). */

@@ -23,6 +23,7 @@ static struct {
     size_t head, count, cap;
     unsigned flush_alarm;
     enum sd_source_state last_state;
+    time_t lost;                        /* when the session went away, or 0 */
 } n = { .last_state = SD_STATE_STARTING };
 
 void sd_notify_defaults(struct sd_notify_cfg *c)
@@ -37,6 +38,16 @@ void sd_notify_defaults(struct sd_notify_cfg *c)
 const struct sd_notify_stats *sd_notify_stats(void)
 {
     return &n.stats;
+}
+
+void sd_notify_set_connected(bool up)
+{
+    n.connected = up;
+}
+
+bool sd_notify_master_connected(void)
+{
+    return n.connected;
 }
 
 /* --- sending and queueing ---------------------------------------------- */
@@ -119,7 +130,13 @@ static netsnmp_variable_list *built(netsnmp_variable_list *vars, int rc)
 
 static int on_session(int major, int minor, void *server, void *client)
 {
+    /* One line at loss and one at return (net-snmp's own retry warnings are
+     * off, see smsdistd.c), not one per reconnection attempt. */
     if (minor == SNMPD_CALLBACK_INDEX_START) {
+        if (n.lost)
+            snmp_log(LOG_NOTICE, "AgentX master is back after %ld s; registrations renewed\n",
+                     (long)(time(NULL) - n.lost));
+        n.lost = 0;
         n.connected = true;
         /* after the subagent has finished (re)registering */
         if (!n.flush_alarm && n.count) {
@@ -127,6 +144,12 @@ static int on_session(int major, int minor, void *server, void *client)
             n.flush_alarm = snmp_alarm_register_hr(tv, 0, flush, NULL);
         }
     } else {
+        if (n.connected)
+            snmp_log(LOG_WARNING, "AgentX master lost; reconnecting every %d s, notifications "
+                     "are queued meanwhile\n",
+                     netsnmp_ds_get_int(NETSNMP_DS_APPLICATION_ID,
+                                        NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL));
+        n.lost = time(NULL);
         n.connected = false;
     }
     return 0;

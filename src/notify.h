@@ -38,6 +38,10 @@ void sd_notify_rows(const struct sd_snapshot *old, const struct sd_snapshot *new
 /* Source notifications for a change of state (failed, stale, recovered). */
 void sd_notify_state(enum sd_source_state now);
 const struct sd_notify_stats *sd_notify_stats(void);
+/* The dlmod form sends from inside the master: always connected. */
+void sd_notify_set_connected(bool up);
+/* Whether the AgentX session to the master is up. */
+bool sd_notify_master_connected(void);
 void sd_notify_shutdown(void);
 
 #endif

@@ -175,6 +175,9 @@ static void init_library(void)
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
     netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+    /* No warning per failed reconnection attempt: notify.c says one line
+     * when the master goes and one when it is back. */
+    netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_NO_CONNECTION_WARNINGS, 1);
     SOCK_STARTUP;
     init_agent(APP);
     /* init_agent() resets it to the library's 15 s; agentXPingInterval in
@@ -240,6 +243,12 @@ int main(int argc, char **argv)
         goto shutdown;
     }
     snmp_log(LOG_INFO, APP " %s started (source %s)\n", SD_PACKAGE_VERSION, config.source);
+    if (!sd_notify_master_connected())
+        snmp_log(LOG_WARNING, "AgentX master not reachable at %s; retrying every %d s\n",
+                 netsnmp_ds_get_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET)
+                     ? netsnmp_ds_get_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET)
+                     : "the default socket",
+                 netsnmp_ds_get_int(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL));
     run();
     snmp_log(LOG_INFO, APP " stopping\n");
 shutdown:

@@ -346,6 +346,10 @@ EOF
 # sd_start_agent LINE...: writes the lines to $T/smsdistd.conf and starts
 # smsdistd in the foreground (of a background job) against the master.
 sd_start_agent() {
+    if [ "${SD_FORM:-subagent}" = dlmod ]; then
+        sd_start_dlmod "$@"
+        return
+    fi
     [ -x "$SD_AGENT_BIN" ] || bail_out "$SD_AGENT_BIN not built"
     printf '%s\n' "$@" >"$T/smsdistd.conf" || bail_out "cannot write $T/smsdistd.conf"
     case " ${SD_LOGS[*]} " in
@@ -357,6 +361,22 @@ sd_start_agent() {
         >>"$T/smsdistd.out" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
     SD_AGENT_PID=$!
     SD_PIDS+=("$SD_AGENT_PID")
+}
+
+# SD_FORM=dlmod: the same module loaded by snmpd itself (src/smsdist.la).
+# The master is (re)started with `dlmod smsdist ...` and the directives
+# after it; it then plays the agent's part (SD_AGENT_PID, and smsdistd.log
+# is its log).
+sd_start_dlmod() {
+    local so="$top_builddir/src/.libs/smsdist.so"
+    [ -f "$so" ] || bail_out "$so not built"
+    [ -n "${SD_MASTER_PID:-}" ] && sd_alive "$SD_MASTER_PID" && sd_stop "$SD_MASTER_PID"
+    SD_MASTER_EXTRA="dlmod smsdist $so
+$(printf '%s\n' "$@")"
+    printf '%s\n' "$@" >"$T/smsdistd.conf"
+    ln -sfn "$T/snmpd.log" "$T/smsdistd.log"
+    sd_start_master
+    SD_AGENT_PID=$SD_MASTER_PID
 }
 
 # Stops smsdistd with SIGNAL (default TERM); SD_STOP_STATUS has its exit status.
