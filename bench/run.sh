@@ -54,7 +54,7 @@ sd_wait_served 0 || bail_out "smsdistd did not start"
 sd_poll sd_log_has "$T/smsdistd.log" '^loaded 0 rows' || bail_out "no first load"
 rss0=$(rss "$SD_AGENT_PID" VmRSS)
 
-# walk_table N: median seconds of WALKS bulk walks; sets COMPLETE
+# walk_table N: WALKS bulk walks; sets WMS (median milliseconds) and COMPLETE
 walk_table() {
     local n=$1 i t0 t1 got
     : >"$T/walktimes"
@@ -67,7 +67,7 @@ walk_table() {
         got=$(grep -c "^$TABLE\." "$T/walk.txt")
         [ "$got" -eq $((5 * n)) ] || COMPLETE="no($got)"
     done
-    median <"$T/walktimes"
+    WMS=$(median <"$T/walktimes")
 }
 
 printf '\n== subagent (AgentX)\n%-8s %10s %10s %12s %9s %9s %9s %9s %9s\n' rows walk_s varbinds vb_per_s \
@@ -76,7 +76,8 @@ for n in "${SIZES[@]}"; do
     put "$T/data-$n.json"
     sd_wait_served "$n" || bail_out "size $n did not load"
     read -r _ _ _ fetch _ decode _ build _ _ < <("$top_builddir/bench/loadbench" "$T/data-$n.json" 3 | sed -n 3p)
-    wms=$(walk_table "$n")
+    walk_table "$n"
+    wms=$WMS
     echo "$n $wms" >>"$T/agentx-walks"
     printf '%-8s %10.2f %10d %12.0f %9s %9s %9s %9s %9s\n' "$n" "$(echo "$wms / 1000" | bc -l)" \
         $((5 * n)) "$(echo "5 * $n * 1000 / $wms" | bc -l)" "$COMPLETE" "$fetch" "$decode" "$build" \
@@ -87,8 +88,8 @@ rssn=$(rss "$SD_AGENT_PID" VmRSS)
 hwm=$(rss "$SD_AGENT_PID" VmHWM)
 
 # --- GET latency: idle, then while the source reloads continuously ---------
-sed -n "s/^\\($TABLE\\.1\\.7\\.[0-9.]*\\) = .*/\\1/p" "$T/walk.txt" >"$T/oids.txt"
-idle=$("$top_builddir/bench/getlat" 127.0.0.1:"$SD_PORT" public "$T/oids.txt" 1000000 "$LAT_SECONDS")
+sed -n "s/^\\($TABLE\\.1\\.7\\.[0-9.]*\\) = .*/\\1/p" "$T/walk.txt" >"$T/get-oids.txt"
+idle=$("$top_builddir/bench/getlat" 127.0.0.1:"$SD_PORT" public "$T/get-oids.txt" 1000000 "$LAT_SECONDS")
 reloads_before=$(snmp_value "$LOADS")
 (   # alternate two versions of the big export, as fast as they load, at most 120 times / 120 s
     end=$((SECONDS + 120)) i=0 last=$(snmp_value "$LOADS")
@@ -104,7 +105,7 @@ reloads_before=$(snmp_value "$LOADS")
 ) &
 reloader=$!
 SD_PIDS+=("$reloader")
-busy=$("$top_builddir/bench/getlat" 127.0.0.1:"$SD_PORT" public "$T/oids.txt" 1000000 "$LAT_SECONDS")
+busy=$("$top_builddir/bench/getlat" 127.0.0.1:"$SD_PORT" public "$T/get-oids.txt" 1000000 "$LAT_SECONDS")
 touch "$T/stop-reloading"
 sd_stop "$reloader"
 reloads=$(( $(snmp_value "$LOADS") - reloads_before ))
@@ -146,7 +147,8 @@ printf '\n== dlmod inside snmpd\n%-8s %10s %12s %14s\n' rows walk_s vb_per_s age
 for n in "${SIZES[@]}"; do
     put "$T/data-$n.json"
     SD_AGENT_PID= sd_wait_served "$n" || bail_out "dlmod: size $n did not load"
-    wms=$(walk_table "$n")
+    walk_table "$n"
+    wms=$WMS
     ax=$(awk -v n="$n" '$1 == n { print $2 }' "$T/agentx-walks")
     printf '%-8s %10.2f %12.0f %13.1fx  complete=%s\n' "$n" "$(echo "$wms / 1000" | bc -l)" \
         "$(echo "5 * $n * 1000 / $wms" | bc -l)" "$(echo "$ax / $wms" | bc -l)" "$COMPLETE"

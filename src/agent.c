@@ -4,9 +4,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef HAVE_MALLOC_TRIM
-#include <malloc.h>
-#endif
 
 #include "agent.h"
 #include "health.h"
@@ -45,12 +42,13 @@ static void log_msgs(const struct sd_msgs *m)
                  m->dropped, m->cap);
 }
 
+/* A good load: swap it in (a pointer swap: the loader already compared it
+ * with the data served and will free what is retired). */
 static void loaded(struct sd_load_result *r, time_t now)
 {
     struct sd_snapshot *snap = r->snap;
-    bool same = current && sd_snapshot_same_rows(current, snap);
+    bool same = r->base == current && r->same;
 
-    r->snap = NULL;
     DEBUGMSGTL(("smsdistd", "load of %s: fetch %.3f s, decode %.3f s, build %.3f s\n",
                 r->origin, r->fetch_s, r->decode_s, r->build_s));
     if (!same || health.last_failed)
@@ -61,16 +59,21 @@ static void loaded(struct sd_load_result *r, time_t now)
         /* Same rows: nothing served changes, but the counts of this load do. */
         current->rejected = snap->rejected;
         current->duplicates = snap->duplicates;
-        sd_snapshot_free(snap);
     } else {
+        struct sd_changes mine = { 0 };
+        const struct sd_changes *changes = &r->changes;
+        if (r->base != current || !r->changes_ok) {
+            /* another load was swapped in since this one started */
+            sd_snapshot_changes(current, snap, &config->policy, &mine);
+            changes = &mine;
+        }
+        sd_notify_changes(changes, current, snap);
+        sd_changes_fini(&mine);
         struct sd_snapshot *old = current;
-        sd_notify_rows(old, snap, &config->policy);
         current = snap;
+        r->snap = NULL;
         served.snap = current;
-        sd_snapshot_free(old);
-#ifdef HAVE_MALLOC_TRIM
-        malloc_trim(0);         /* give the decoder's peak back to the system */
-#endif
+        sd_loader_retire(loader, old, NULL);
     }
     sd_health_good(&health, now);
 }
@@ -98,7 +101,7 @@ static void on_loader(int fd, void *data)
         loaded(r, now);
     else
         failed(r, now);
-    sd_load_result_free(r);
+    sd_loader_retire(loader, NULL, r);
     sd_notify_state(sd_health_state(&health, now));
 }
 
@@ -116,6 +119,7 @@ void sd_agent_reload(void)
         .max_bytes = config->max_bytes,
         .log_rows = config->log_rows,
         .http = config->http,
+        .base = current,
     };
 
     sd_watch_mark_loaded();

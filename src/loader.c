@@ -8,6 +8,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#ifdef HAVE_MALLOC_TRIM
+#include <malloc.h>
+#endif
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,9 +139,15 @@ struct sd_load_result *sd_load_run(const struct sd_load_params *p)
     sd_msgs_init(&r->msgs, p->log_rows);
     sd_rows_init(&rows);
     origin_of(p->uri, r->origin, sizeof(r->origin));
+    r->base = sd_snapshot_ref(p->base);
     if (fetch_and_decode(r, p, &rows) == 0) {
         t0 = now_s();
         r->snap = sd_snapshot_build(&rows, &p->policy, r->rejected, r->origin, &r->msgs);
+        if (r->snap) {
+            r->same = r->base && sd_snapshot_same_rows(r->base, r->snap);
+            r->changes_ok = r->same ||
+                            sd_snapshot_changes(r->base, r->snap, &p->policy, &r->changes) == 0;
+        }
         r->build_s = now_s() - t0;
         if (!r->snap)
             snprintf(r->error, sizeof(r->error), "%s: out of memory building the table",
@@ -151,6 +162,8 @@ void sd_load_result_free(struct sd_load_result *r)
     if (!r)
         return;
     sd_snapshot_free(r->snap);
+    sd_snapshot_free(r->base);
+    sd_changes_fini(&r->changes);
     sd_msgs_fini(&r->msgs);
     free(r);
 }
@@ -166,25 +179,68 @@ struct sd_loader {
     bool pending;
     struct sd_load_params req;  /* req.uri owned while pending */
     struct sd_load_result *done;        /* owned until taken */
+    /* retired by the main thread, freed here */
+    struct sd_snapshot *retired_snaps[8];
+    struct sd_load_result *retired_results[8];
+    size_t n_snaps, n_results;
 };
+
+/* Frees what was retired; called with the lock held, frees without it. */
+static void free_retired(struct sd_loader *l)
+{
+    struct sd_snapshot *snaps[8];
+    struct sd_load_result *results[8];
+    size_t ns = l->n_snaps, nr = l->n_results;
+
+    if (!ns && !nr)
+        return;
+    memcpy(snaps, l->retired_snaps, ns * sizeof(snaps[0]));
+    memcpy(results, l->retired_results, nr * sizeof(results[0]));
+    l->n_snaps = l->n_results = 0;
+    pthread_mutex_unlock(&l->lock);
+    for (size_t i = 0; i < ns; i++)
+        sd_snapshot_free(snaps[i]);
+    for (size_t i = 0; i < nr; i++)
+        sd_load_result_free(results[i]);
+#ifdef HAVE_MALLOC_TRIM
+    malloc_trim(0);             /* give a reload's peak back to the system */
+#endif
+    pthread_mutex_lock(&l->lock);
+}
+
+/* Reloads yield the CPU to the request path (Linux: per-thread nice). */
+static void lower_priority(void)
+{
+#ifdef __linux__
+    if (setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10) < 0) {
+        /* not fatal: reloads then compete with requests as equals */
+    }
+#endif
+}
 
 static void *worker(void *arg)
 {
     struct sd_loader *l = arg;
 
+    lower_priority();
     pthread_mutex_lock(&l->lock);
     for (;;) {
-        while (!l->pending && !l->stopping)
+        while (!l->pending && !l->stopping && !l->n_snaps && !l->n_results)
             pthread_cond_wait(&l->wake, &l->lock);
+        free_retired(l);
         if (l->stopping)
             break;
+        if (!l->pending)
+            continue;
         struct sd_load_params p = l->req;
         l->pending = false;
-        l->req.uri = NULL;
+        l->req.uri = NULL;     /* both now belong to p */
+        l->req.base = NULL;
         pthread_mutex_unlock(&l->lock);
 
         struct sd_load_result *r = sd_load_run(&p);
         free((char *)p.uri);
+        sd_snapshot_free(p.base);
 
         pthread_mutex_lock(&l->lock);
         sd_load_result_free(l->done);   /* an untaken older result is superseded */
@@ -237,8 +293,10 @@ int sd_loader_submit(struct sd_loader *l, const struct sd_load_params *p)
         return -1;
     pthread_mutex_lock(&l->lock);
     free((char *)l->req.uri);   /* a request not yet started is replaced */
+    sd_snapshot_free(l->req.base);
     l->req = *p;
     l->req.uri = uri;
+    l->req.base = sd_snapshot_ref(p->base);
     l->pending = true;
     pthread_cond_signal(&l->wake);
     pthread_mutex_unlock(&l->lock);
@@ -259,6 +317,26 @@ struct sd_load_result *sd_loader_take(struct sd_loader *l)
     return r;
 }
 
+void sd_loader_retire(struct sd_loader *l, struct sd_snapshot *s, struct sd_load_result *r)
+{
+    pthread_mutex_lock(&l->lock);
+    /* The lists are short: the main thread retires at most two things per
+     * load, and the worker empties them before every load. When full (the
+     * worker is busy with a long fetch), free here rather than wait. */
+    if (s && l->n_snaps < 8) {
+        l->retired_snaps[l->n_snaps++] = s;
+        s = NULL;
+    }
+    if (r && l->n_results < 8) {
+        l->retired_results[l->n_results++] = r;
+        r = NULL;
+    }
+    pthread_cond_signal(&l->wake);
+    pthread_mutex_unlock(&l->lock);
+    sd_snapshot_free(s);
+    sd_load_result_free(r);
+}
+
 void sd_loader_stop(struct sd_loader *l)
 {
     if (!l)
@@ -268,7 +346,12 @@ void sd_loader_stop(struct sd_loader *l)
     pthread_cond_signal(&l->wake);
     pthread_mutex_unlock(&l->lock);
     pthread_join(l->thread, NULL);
+    for (size_t i = 0; i < l->n_snaps; i++)
+        sd_snapshot_free(l->retired_snaps[i]);
+    for (size_t i = 0; i < l->n_results; i++)
+        sd_load_result_free(l->retired_results[i]);
     free((char *)l->req.uri);
+    sd_snapshot_free(l->req.base);
     sd_load_result_free(l->done);
     pthread_mutex_destroy(&l->lock);
     pthread_cond_destroy(&l->wake);

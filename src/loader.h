@@ -6,10 +6,17 @@
  * watches sd_loader_fd() in its select loop; when it is readable,
  * sd_loader_take() hands over the finished result. The worker touches only
  * its own buffers: what it wants logged travels in the result's msgs.
+ *
+ * Everything that grows with the table happens here, so the main thread's
+ * part of a reload is a pointer swap: the worker also compares the new rows
+ * with the request's base snapshot (same rows? which rows entered or left
+ * Error?) and frees what the main thread retires. It runs at a lower CPU
+ * priority than the request path.
  */
 #ifndef SD_LOADER_H
 #define SD_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "http.h"
@@ -23,6 +30,7 @@ struct sd_load_params {
     size_t max_bytes;
     size_t log_rows;            /* row messages kept per load */
     struct sd_http_opts http;   /* for http(s) sources */
+    struct sd_snapshot *base;   /* compare with this (borrowed; submit takes a ref) */
 };
 
 struct sd_load_result {
@@ -30,6 +38,10 @@ struct sd_load_result {
     struct sd_msgs msgs;        /* row-level messages, to log */
     char error[768];            /* why the load failed */
     char origin[512];           /* what was read, for messages */
+    struct sd_snapshot *base;   /* owned ref: what `same` and `changes` refer to */
+    bool same;                  /* snap has exactly base's rows */
+    struct sd_changes changes;  /* base -> snap (base NULL: error rows of snap) */
+    bool changes_ok;            /* false: out of memory, recompute */
     unsigned long rows_seen;
     unsigned long rejected;
     unsigned pages;
@@ -46,6 +58,8 @@ int sd_loader_fd(const struct sd_loader *l);
 int sd_loader_submit(struct sd_loader *l, const struct sd_load_params *p);
 /* The finished result, or NULL if none is ready; drains the wakeup pipe. */
 struct sd_load_result *sd_loader_take(struct sd_loader *l);
+/* Hands a snapshot reference or a result to the worker to free. */
+void sd_loader_retire(struct sd_loader *l, struct sd_snapshot *s, struct sd_load_result *r);
 /* Stops and joins the worker (waits for a load under way to finish). */
 void sd_loader_stop(struct sd_loader *l);
 

@@ -219,7 +219,7 @@ static bool admit(void)
     return false;
 }
 
-static void on_change(void *ctx, enum sd_change change, const struct sd_snapshot *s, size_t i)
+static void notify_change(enum sd_change change, const struct sd_snapshot *s, size_t i)
 {
     bool entered = change == SD_CHANGE_ENTERED || change == SD_CHANGE_PRESENT;
     static const int reason[] = {
@@ -234,12 +234,16 @@ static void on_change(void *ctx, enum sd_change change, const struct sd_snapshot
     emit(vars);
 }
 
-void sd_notify_rows(const struct sd_snapshot *old, const struct sd_snapshot *new_,
-                    const struct sd_policy *p)
+void sd_notify_changes(const struct sd_changes *c, const struct sd_snapshot *old,
+                       const struct sd_snapshot *new_)
 {
     if (!n.cfg.rows || (!old && !n.cfg.at_start))
         return;
-    sd_snapshot_diff(old, new_, p, on_change, NULL);
+    for (size_t k = 0; k < c->n; k++) {
+        const struct sd_change_item *it = &c->v[k];
+        notify_change((enum sd_change)it->change, it->change == SD_CHANGE_REMOVED ? old : new_,
+                      it->row);
+    }
 }
 
 /* --- the source ------------------------------------------------------------- */

@@ -32,9 +32,10 @@ void sd_notify_defaults(struct sd_notify_cfg *c);
 /* Before init_snmp(): watches the AgentX session come and go. */
 void sd_notify_preinit(void);
 void sd_notify_configure(const struct sd_notify_cfg *c);
-/* Row notifications for what changed from old to new (old NULL: first load). */
-void sd_notify_rows(const struct sd_snapshot *old, const struct sd_snapshot *new_,
-                    const struct sd_policy *p);
+/* Row notifications for the changes from old to new (old NULL: first load);
+ * items name rows of new, or of old for SD_CHANGE_REMOVED. */
+void sd_notify_changes(const struct sd_changes *c, const struct sd_snapshot *old,
+                       const struct sd_snapshot *new_);
 /* Source notifications for a change of state (failed, stale, recovered). */
 void sd_notify_state(enum sd_source_state now);
 const struct sd_notify_stats *sd_notify_stats(void);

@@ -118,6 +118,7 @@ struct sd_snapshot *sd_snapshot_build(struct sd_rows *rows, const struct sd_poli
         sd_rows_fini(rows);
         return NULL;
     }
+    atomic_init(&s->refs, 1);
     s->rows = *rows;
     sd_rows_init(rows);
     s->rejected = rejected;
@@ -131,9 +132,16 @@ struct sd_snapshot *sd_snapshot_build(struct sd_rows *rows, const struct sd_poli
     return s;
 }
 
+struct sd_snapshot *sd_snapshot_ref(struct sd_snapshot *s)
+{
+    if (s)
+        atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+    return s;
+}
+
 void sd_snapshot_free(struct sd_snapshot *s)
 {
-    if (!s)
+    if (!s || atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) != 1)
         return;
     sd_rows_fini(&s->rows);
     free(s);
@@ -286,4 +294,44 @@ size_t sd_snapshot_diff(const struct sd_snapshot *old, const struct sd_snapshot 
         }
     }
     return calls;
+}
+
+struct collect {
+    struct sd_changes *out;
+    int failed;
+};
+
+static void collect(void *ctx, enum sd_change change, const struct sd_snapshot *s, size_t i)
+{
+    struct collect *c = ctx;
+    struct sd_changes *out = c->out;
+
+    if (out->n == out->alloc) {
+        size_t alloc = out->alloc ? out->alloc * 2 : 64;
+        struct sd_change_item *v = realloc(out->v, alloc * sizeof(*v));
+        if (!v) {
+            c->failed = 1;
+            return;
+        }
+        out->v = v;
+        out->alloc = alloc;
+    }
+    out->v[out->n].row = (uint32_t)i;
+    out->v[out->n].change = (uint8_t)change;
+    out->n++;
+}
+
+int sd_snapshot_changes(const struct sd_snapshot *old, const struct sd_snapshot *new_,
+                        const struct sd_policy *p, struct sd_changes *out)
+{
+    struct collect c = { out, 0 };
+
+    sd_snapshot_diff(old, new_, p, collect, &c);
+    return c.failed ? -1 : 0;
+}
+
+void sd_changes_fini(struct sd_changes *c)
+{
+    free(c->v);
+    memset(c, 0, sizeof(*c));
 }

@@ -10,6 +10,7 @@
 #ifndef SD_SNAPSHOT_H
 #define SD_SNAPSHOT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +37,7 @@ struct sd_summary {
 };
 
 struct sd_snapshot {
+    atomic_uint refs;           /* shared by the main thread and load requests */
     struct sd_rows rows;        /* sorted by index, unique */
     struct sd_summary sum;
     unsigned long rejected;     /* rows the decoder skipped */
@@ -54,6 +56,9 @@ enum sd_state_class sd_policy_class(const struct sd_policy *p, int32_t type);
 struct sd_snapshot *sd_snapshot_build(struct sd_rows *rows, const struct sd_policy *p,
                                       unsigned long rejected, const char *origin,
                                       struct sd_msgs *msgs);
+/* A new reference (the snapshot is immutable: any thread may read it). */
+struct sd_snapshot *sd_snapshot_ref(struct sd_snapshot *s);
+/* Drops a reference; the last one frees. NULL is fine. */
 void sd_snapshot_free(struct sd_snapshot *s);
 
 static inline size_t sd_snapshot_count(const struct sd_snapshot *s)
@@ -92,6 +97,21 @@ enum sd_change {
 typedef void sd_change_cb(void *ctx, enum sd_change change, const struct sd_snapshot *s, size_t i);
 size_t sd_snapshot_diff(const struct sd_snapshot *old, const struct sd_snapshot *new_,
                         const struct sd_policy *p, sd_change_cb *cb, void *ctx);
+
+/* sd_snapshot_diff's findings as a list, so the loader thread can compute
+ * them and the main thread only act on them. */
+struct sd_change_item {
+    uint32_t row;               /* in new, or in old for SD_CHANGE_REMOVED */
+    uint8_t change;             /* enum sd_change */
+};
+struct sd_changes {
+    struct sd_change_item *v;   /* owned */
+    size_t n, alloc;
+};
+/* 0, or -1 when out of memory (then out holds what fitted). */
+int sd_snapshot_changes(const struct sd_snapshot *old, const struct sd_snapshot *new_,
+                        const struct sd_policy *p, struct sd_changes *out);
+void sd_changes_fini(struct sd_changes *c);
 
 /* Same rows, same values (for "a reload that decodes to the same rows changes nothing"). */
 bool sd_snapshot_same_rows(const struct sd_snapshot *a, const struct sd_snapshot *b);
