@@ -20,6 +20,7 @@ static const oid objects_oid[] = { SD_OID_OBJECTS };
 #define OBJECTS_LEN OID_LENGTH(objects_oid)
 
 static const struct sd_served *served;
+static size_t walk_hint;                /* the row GETNEXT answered last */
 static netsnmp_handler_registration *registration;
 
 /* --- values -------------------------------------------------------------- */
@@ -305,7 +306,7 @@ static int next_in_table(netsnmp_variable_list *vb, const oid *sfx, size_t n)
         if (sfx[0] != SD_ARC_TABLE || sfx[1] != 1 || sfx[2] > SD_COLUMN_LAST)
             return 0;
         column = (unsigned)sfx[2];
-        row = sd_snapshot_next(served->snap, sfx + 3, n - 3);
+        row = sd_snapshot_next_hint(served->snap, sfx + 3, n - 3, &walk_hint);
         if (row == count) {
             column++;
             row = 0;

@@ -77,6 +77,14 @@ long sd_snapshot_find(const struct sd_snapshot *s, const unsigned long *idx, siz
 /* The first row whose index is greater than idx (n == 0: the first row);
  * sd_snapshot_count(s) when there is none. */
 size_t sd_snapshot_next(const struct sd_snapshot *s, const unsigned long *idx, size_t n);
+/*
+ * sd_snapshot_next with a cursor: when idx is exactly the index of row
+ * *hint (as in a walk, which asks for what follows the row it was just
+ * given), that row's successor without a search. *hint is updated to the
+ * row returned; any value is safe (it is checked, never trusted).
+ */
+size_t sd_snapshot_next_hint(const struct sd_snapshot *s, const unsigned long *idx, size_t n,
+                             size_t *hint);
 /* Writes row i's index into out (room for 2 + SD_OBJECTID_MAX); returns its length. */
 size_t sd_snapshot_index(const struct sd_snapshot *s, size_t i, unsigned long *out);
 

@@ -201,6 +201,33 @@ static void test_next_with_partial_and_odd_indexes(void **state)
     sd_msgs_fini(&m);
 }
 
+static void test_next_with_a_walk_cursor(void **state)
+{
+    struct sd_msgs m;
+    struct sd_snapshot *s;
+    unsigned long k[130];
+    size_t n, hint;
+
+    sd_msgs_init(&m, 0);
+    s = three(&m);                      /* AB.5, AB.9, ABC.1 */
+    n = idx("AB", 5, k);
+    hint = 0;                           /* right: the successor without a search */
+    assert_int_equal(sd_snapshot_next_hint(s, k, n, &hint), 1);
+    assert_int_equal(hint, 1);
+    hint = 2;                           /* wrong: still the right answer */
+    assert_int_equal(sd_snapshot_next_hint(s, k, n, &hint), 1);
+    hint = 999;                         /* out of range (a stale cursor) */
+    assert_int_equal(sd_snapshot_next_hint(s, k, n, &hint), 1);
+    n = idx("AB", 7, k);                /* between rows: not equal to any */
+    hint = 0;
+    assert_int_equal(sd_snapshot_next_hint(s, k, n, &hint), 1);
+    n = idx("ABC", 1, k);               /* the last row: past the end */
+    hint = 2;
+    assert_int_equal(sd_snapshot_next_hint(s, k, n, &hint), 3);
+    sd_snapshot_free(s);
+    sd_msgs_fini(&m);
+}
+
 static void test_same_rows(void **state)
 {
     struct sd_msgs m;
@@ -318,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_policy_is_configurable),
         cmocka_unit_test(test_find_exact_only),
         cmocka_unit_test(test_next_with_partial_and_odd_indexes),
+        cmocka_unit_test(test_next_with_a_walk_cursor),
         cmocka_unit_test(test_same_rows),
         cmocka_unit_test(test_empty_snapshot),
         cmocka_unit_test(test_diff_finds_every_transition),
