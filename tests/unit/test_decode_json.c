@@ -209,7 +209,7 @@ static void test_truncated_document(void **state)
     check_refused(fx, fx_decode_file(fx, "truncated.json"),
                   "export.json: JSON error at line 5, column 119: ");
     assert_string_equal(fx->d.error, "export.json: JSON error at line 5, column 119: "
-                                     "premature end of input near '\"ObjectTypeID'");
+                                     "premature end of input");
 }
 
 static void test_nested_garbage(void **state)
@@ -239,12 +239,12 @@ static void test_wrong_top_level(void **state)
     check_refused(fx, fx_decode_file(fx, "adminservice-error.json"),
                   "export.json: JSON object has neither a \"value\" array nor an ObjectID");
     check_refused(fx, sd_decode_json(&fx->d, "42", 2),
-                  "export.json: JSON error at line 1, column 2: '[' or '{' expected near '42'");
+                  "export.json: JSON error at line 1, column 2: '[' or '{' expected");
     /* sniffed as CSV: not JSON at all, and not a CSV export either */
     check_refused(fx, fx_decode_str(fx, "42"), "export.json: CSV header has no column ObjectID");
     check_refused(fx, fx_decode_str(fx, "{\"value\":[]} trailing"),
-                  "export.json: JSON error at line 1, column 21: "
-                  "end of file expected near 'trailing'");
+                  "export.json: JSON error at line 1, column 15: "
+                  "end of file expected");
     check_refused(fx, fx_decode_str(fx, "[\"\xff\"]"), "export.json: JSON error at line 1, ");
     assert_int_equal(fx->rows.n, 0);
     assert_int_equal(fx->d.rows_seen, 0);
@@ -256,11 +256,9 @@ static void test_numbers_beyond_jansson(void **state)
     struct fx *fx = *state;
 
     check_refused(fx, fx_decode_str(fx, "[{\"Assets\": 99999999999999999999}]"),
-                  "export.json: JSON error at line 1, column 32: too big integer near "
-                  "'99999999999999999999'");
+                  "export.json: JSON error at line 1, column 32: too big integer");
     check_refused(fx, fx_decode_str(fx, "[{\"Assets\": 1E400}]"),
-                  "export.json: JSON error at line 1, column 17: real number overflow near "
-                  "'1E400'");
+                  "export.json: JSON error at line 1, column 17: real number overflow");
 }
 
 static void test_elements_not_objects(void **state)
@@ -377,6 +375,22 @@ static void test_col_lookup(void **state)
     assert_string_equal(sd_col_names[SD_COL_OBJECTTYPEID], "ObjectTypeID");
 }
 
+/* Two spellings of an envelope key: one table or next page would be dropped
+ * silently (a paged source serving half the table), so the document is refused. */
+static void test_envelope_key_twice_in_other_case(void **state)
+{
+    struct fx *fx = *state;
+
+    assert_int_equal(fx_decode_str(fx, "{\"value\": [], \"@odata.nextLink\": null, "
+                                       "\"@ODATA.NEXTLINK\": \"https://cm01/next\"}"), -1);
+    assert_string_equal(fx->d.error,
+                        "export.json: JSON envelope has \"@odata.nextLink\" twice (keys differ in case)");
+    assert_null(fx->d.next_link);
+    assert_int_equal(fx_decode_str(fx, "{\"Value\": [], \"value\": []}"), -1);
+    assert_string_equal(fx->d.error,
+                        "export.json: JSON envelope has \"value\" twice (keys differ in case)");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -384,6 +398,7 @@ int main(void)
         T(test_adminservice_envelope),
         T(test_adminservice_next_link),
         T(test_next_link_null_ignored_and_non_string_refused),
+        T(test_envelope_key_twice_in_other_case),
         T(test_plain_array_ps51),
         T(test_single_object),
         T(test_numbers_as_strings_and_key_case),
