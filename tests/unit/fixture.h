@@ -25,8 +25,10 @@ struct fx {
 int fx_setup(void **state, const char *origin);
 int fx_teardown(void **state);
 
-/* A fixture from tests/data/decode, malloc'd; *len gets its size. */
+/* A fixture from tests/data/decode (or any file), malloc'd to exactly its
+ * size (no terminator); *len gets the size. */
 char *fx_load(const char *name, size_t *len);
+char *fx_load_path(const char *path, size_t *len);
 /* sd_decode_document() on a fixture file, or on a string. */
 int fx_decode_file(struct fx *fx, const char *name);
 int fx_decode_str(struct fx *fx, const char *text);
