@@ -16,15 +16,32 @@
 #
 # Environment (set by `make check`, defaults for a manual run):
 #   top_builddir top_srcdir SNMPD PYTHON3
-#   SD_WAIT    seconds a wait may take before it fails (default 15)
+#   SD_WAIT    seconds a wait may take before it fails (default 15; 60
+#              under SD_VALGRIND)
 #   SD_KEEP    non-empty: keep T after the run (for debugging)
+#   SD_VALGRIND  1: run smsdistd under valgrind memcheck (sd_start_agent);
+#              errors or definite leaks fail the script when it stops
+#
+# Memory checks: whenever an smsdistd started by sd_start_agent exits (sd_stop,
+# sd_stop_agent, done_testing, teardown), its stderr and log are searched for
+# AddressSanitizer / UndefinedBehaviorSanitizer / LeakSanitizer reports (a
+# --enable-sanitizers build), its exit status for SIGABRT, and under
+# SD_VALGRIND its valgrind log for errors and definite leaks; each finding is
+# a "not ok" TAP line. done_testing stops the smsdistd still running first,
+# so reports printed at exit (leaks) count too.
 
 set -u
 
 : "${top_srcdir:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 : "${PYTHON3:=python3}"
-: "${SD_WAIT:=15}"
+: "${SD_VALGRIND:=}"
+[ "$SD_VALGRIND" = 0 ] && SD_VALGRIND=
+if [ -n "$SD_VALGRIND" ]; then : "${SD_WAIT:=60}"; else : "${SD_WAIT:=15}"; fi
+# net-snmp's own frames that leak at exit (tests/lsan.supp says which and why)
+if [ -z "${LSAN_OPTIONS:-}" ] && [ -f "$top_srcdir/tests/lsan.supp" ]; then
+    export LSAN_OPTIONS="suppressions=$top_srcdir/tests/lsan.supp:print_suppressions=0"
+fi
 if [ -z "${SNMPD:-}" ]; then
     SNMPD=$(command -v snmpd 2>/dev/null || { test -x /usr/sbin/snmpd && echo /usr/sbin/snmpd; })
 fi
@@ -124,6 +141,7 @@ skip() {
 }
 
 done_testing() {
+    sd_agents_stop_all
     [ -z "$SD_PLANNED" ] && echo "1..$SD_TESTNUM"
     SD_DONE=1
 }
@@ -147,6 +165,7 @@ SD_PIDS=()          # started here and not yet reaped
 SD_LOGS=()          # shown when the script failed
 SD_DONE=
 SD_TORN_DOWN=
+SD_AT_TEARDOWN=()   # functions teardown runs once every process is stopped
 
 # True while PID is a live child of this shell (not a zombie, not a PID that
 # has been reaped and reused by someone else).
@@ -191,6 +210,7 @@ sd_stop() {
     wait "$pid" 2>/dev/null
     SD_STOP_STATUS=$?
     sd_forget_pid "$pid"
+    sd_agent_verdict "$pid" "$sig"
     [ "$SD_STOP_KILLED" -eq 0 ]
 }
 
@@ -205,6 +225,9 @@ sd_teardown() {
     for ((i = ${#SD_PIDS[@]} - 1; i >= 0; i--)); do
         pid=${SD_PIDS[i]}
         sd_stop "$pid" TERM || echo "# pid $pid did not stop on TERM; killed"
+    done
+    for fn in ${SD_AT_TEARDOWN[@]+"${SD_AT_TEARDOWN[@]}"}; do
+        "$fn"
     done
     if [ -n "$SD_PLANNED" ] && [ "$SD_TESTNUM" -ne "$SD_PLANNED" ]; then
         echo "# planned $SD_PLANNED tests but ran $SD_TESTNUM"
@@ -314,8 +337,8 @@ sd_start_master() {
     local attempt
     cat >"$T/snmpd.conf" <<EOF || bail_out "cannot write $T/snmpd.conf"
 master agentx
-agentXSocket $T/agentx.sock
-agentXPerms 0600 0700
+agentXSocket ${SD_AGENTX:-$T/agentx.sock}
+agentXPerms ${SD_AGENTX_PERMS:-0600 0700}
 agentXTimeout 5
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
@@ -326,6 +349,7 @@ EOF
     for attempt in 1 2 3 4 5; do
         SD_PORT=$(sd_free_port) || bail_out "cannot find a free port"
         : >"$T/snmpd.log"
+        ${SD_MASTER_PRELOAD:+env LD_PRELOAD="$SD_MASTER_PRELOAD" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"} \
         "$SNMPD" -f -C -c "$T/snmpd.conf" -Lf "$T/snmpd.log" -p "$T/snmpd.pid" \
             udp:127.0.0.1:"$SD_PORT" >>"$T/snmpd.out" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
         SD_MASTER_PID=$!
@@ -345,22 +369,41 @@ EOF
 
 # sd_start_agent LINE...: writes the lines to $T/smsdistd.conf and starts
 # smsdistd in the foreground (of a background job) against the master.
+# SD_AGENT_DIR (default T) holds its configuration, log, pid file and output;
+# the array SD_AGENT_PREFIX (e.g. setpriv ...) goes before the command;
+# SD_AGENTX is the master's socket (default $T/agentx.sock, the master's too).
 sd_start_agent() {
     if [ "${SD_FORM:-subagent}" = dlmod ]; then
+        # a sanitized module needs the sanitizer runtimes first in snmpd
+        SD_MASTER_PRELOAD=$(ldd "$top_builddir/src/.libs/smsdist.so" 2>/dev/null |
+            awk '/lib(asan|ubsan)\.so/ { printf "%s%s", sep, $3; sep = ":" }')
+        sd_agent_mark "$T/snmpd.out"
         sd_start_dlmod "$@"
+        sd_agent_watch "$SD_AGENT_PID"
         return
     fi
     [ -x "$SD_AGENT_BIN" ] || bail_out "$SD_AGENT_BIN not built"
-    printf '%s\n' "$@" >"$T/smsdistd.conf" || bail_out "cannot write $T/smsdistd.conf"
+    local dir=${SD_AGENT_DIR:-$T} wrap=()
+    printf '%s\n' "$@" >"$dir/smsdistd.conf" || bail_out "cannot write $dir/smsdistd.conf"
     case " ${SD_LOGS[*]} " in
-        *" $T/smsdistd.log "*) ;;
-        *) SD_LOGS+=("$T/smsdistd.log" "$T/smsdistd.out") ;;
+        *" $dir/smsdistd.log "*) ;;
+        *) SD_LOGS+=("$dir/smsdistd.log" "$dir/smsdistd.out") ;;
     esac
-    "$SD_AGENT_BIN" -f -C -c "$T/smsdistd.conf" -x "$T/agentx.sock" \
-        -Lf "$T/smsdistd.log" -p "$T/smsdistd.pid" \
-        >>"$T/smsdistd.out" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
+    if [ -n "$SD_VALGRIND" ]; then
+        command -v valgrind >/dev/null 2>&1 \
+            || bail_out "SD_VALGRIND is set but valgrind is not installed (Debian: apt-get install valgrind)"
+        wrap=(valgrind --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
+              --show-leak-kinds=definite --num-callers=30 --log-file="$dir/valgrind.%p.log")
+    fi
+    sd_agent_mark "$dir/smsdistd.out"
+    SD_AGENT_MARK+="0 $dir/smsdistd.log"$'\n'      # -Lf: smsdistd truncates it
+    ${SD_AGENT_PREFIX[@]+"${SD_AGENT_PREFIX[@]}"} ${wrap[@]+"${wrap[@]}"} \
+        "$SD_AGENT_BIN" -f -C -c "$dir/smsdistd.conf" -x "${SD_AGENTX:-$T/agentx.sock}" \
+        -Lf "$dir/smsdistd.log" -p "$dir/smsdistd.pid" \
+        >>"$dir/smsdistd.out" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
     SD_AGENT_PID=$!
     SD_PIDS+=("$SD_AGENT_PID")
+    sd_agent_watch "$SD_AGENT_PID" "${wrap[@]+$dir/valgrind.$SD_AGENT_PID.log}"
 }
 
 # SD_FORM=dlmod: the same module loaded by snmpd itself (src/smsdist.la).
@@ -382,6 +425,81 @@ $(printf '%s\n' "$@")"
 # Stops smsdistd with SIGNAL (default TERM); SD_STOP_STATUS has its exit status.
 sd_stop_agent() {
     sd_stop "$SD_AGENT_PID" "${1:-TERM}"
+}
+
+# --- memory checks of the agent at exit -------------------------------------
+
+declare -A SD_AGENT_FILES=()    # pid -> "offset path" lines: what it wrote
+declare -A SD_AGENT_VGLOG=()    # pid -> its valgrind log (under SD_VALGRIND)
+SD_AGENT_MARK=
+
+# sd_agent_mark FILE...: before a start, where the new process's output begins.
+sd_agent_mark() {
+    local f
+    SD_AGENT_MARK=
+    for f in "$@"; do
+        SD_AGENT_MARK+="$(stat -c %s "$f" 2>/dev/null || echo 0) $f"$'\n'
+    done
+}
+
+# sd_agent_watch PID [VALGRIND_LOG]: PID's exit is to be checked (sd_stop).
+sd_agent_watch() {
+    SD_AGENT_FILES[$1]=$SD_AGENT_MARK
+    [ -n "${2:-}" ] && SD_AGENT_VGLOG[$1]=$2
+    SD_AGENT_MARK=
+}
+
+SD_SANITIZER_RE='ERROR: AddressSanitizer|AddressSanitizer:DEADLYSIGNAL|runtime error:|LeakSanitizer'
+
+# sd_agent_verdict PID SIGNAL: after a watched PID was reaped (SD_STOP_STATUS),
+# one "not ok" when it left a sanitizer report, died of SIGABRT, or (valgrind)
+# reported errors or definitely lost memory. Silent when clean.
+sd_agent_verdict() {
+    local pid=$1 sig=$2 off f size vg errors definite problems=() report
+    [ -n "${SD_AGENT_FILES[$pid]+x}" ] || return 0
+    report=$T/.verdict.$pid
+    : >"$report"
+    while read -r off f; do
+        [ -n "$f" ] || continue
+        size=$(stat -c %s "$f" 2>/dev/null || echo 0)
+        [ "$size" -lt "$off" ] && off=0         # truncated since (snmpd.log)
+        if tail -c +"$((off + 1))" "$f" 2>/dev/null | grep -E -q -- "$SD_SANITIZER_RE"; then
+            problems+=("a sanitizer report in $f")
+            tail -c +"$((off + 1))" "$f" | grep -E -m 1 -A 40 -- "$SD_SANITIZER_RE" >>"$report"
+        fi
+    done <<<"${SD_AGENT_FILES[$pid]}"
+    unset 'SD_AGENT_FILES[$pid]'
+    [ "$SD_STOP_STATUS" = 134 ] && problems+=("it died of SIGABRT (exit status 134)")
+    vg=${SD_AGENT_VGLOG[$pid]:-}
+    unset 'SD_AGENT_VGLOG[$pid]'
+    if [ -n "$vg" ]; then
+        [ "$SD_STOP_STATUS" = 99 ] && problems+=("valgrind's --error-exitcode (99)")
+        errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9,]*\) errors.*/\1/p' "$vg" 2>/dev/null | tail -n 1 | tr -d ,)
+        definite=$(sed -n 's/.*definitely lost: \([0-9,]*\) bytes.*/\1/p' "$vg" 2>/dev/null | tail -n 1 | tr -d ,)
+        if [ -z "$errors" ]; then
+            [ "$sig" = KILL ] || problems+=("no ERROR SUMMARY in $vg (killed after ${SD_WAIT}s?)")
+        elif [ "$errors" != 0 ]; then
+            problems+=("valgrind: $errors errors")
+        fi
+        [ "${definite:-0}" != 0 ] && problems+=("valgrind: $definite bytes definitely lost")
+        [ "${#problems[@]}" -gt 0 ] && grep -v -E '^==[0-9]+== *$' "$vg" | tail -n 80 >>"$report"
+    fi
+    [ "${#problems[@]}" -eq 0 ] && { rm -f "$report"; return 0; }
+    {
+        sd_result 1 "smsdistd (pid $pid) exits clean of sanitizer and valgrind reports"
+        diag "$(printf '  %s\n' "${problems[@]}")"
+        diag_file "$report" 120
+    } >&"${SD_TAP_OUT:-1}"
+    rm -f "$report"
+    return 1
+}
+
+# Stops (TERM) every watched agent still running and checks it.
+sd_agents_stop_all() {
+    local pid
+    for pid in "${!SD_AGENT_FILES[@]}"; do
+        sd_stop "$pid" TERM
+    done
 }
 
 # ---------------------------------------------------------------------------
