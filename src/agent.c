@@ -81,7 +81,9 @@ static void loaded(struct sd_load_result *r, time_t now)
 static void failed(const struct sd_load_result *r, time_t now)
 {
     /* One line per change of trouble, not one per retry. */
-    if (!health.last_failed || strcmp(health.last_error, r->error) != 0)
+    /* health keeps the first 255 characters (what the MIB can show): compare those */
+    if (!health.last_failed ||
+        strncmp(health.last_error, r->error, sizeof(health.last_error) - 1) != 0)
         snmp_log(LOG_WARNING, "load failed: %s; %s\n", r->error,
                  current ? "the last good data stays served" : "no data served yet");
     else

@@ -134,7 +134,7 @@ static int on_session(int major, int minor, void *server, void *client)
      * off, see smsdistd.c), not one per reconnection attempt. */
     if (minor == SNMPD_CALLBACK_INDEX_START) {
         if (n.lost)
-            snmp_log(LOG_NOTICE, "AgentX master is back after %ld s; registrations renewed\n",
+            snmp_log(LOG_NOTICE, "AgentX master is back after %ld s; re-registering\n",
                      (long)(time(NULL) - n.lost));
         n.lost = 0;
         n.connected = true;

@@ -7,8 +7,9 @@ set -euo pipefail
 PKGS=(
   build-essential autoconf automake libtool pkg-config
   libsnmp-dev snmpd snmp snmptrapd libcurl4-openssl-dev openssl
-  libjansson-dev libcsv-dev libcmocka-dev
-  smitools python3 npm
+  libyajl-dev libcsv-dev libcmocka-dev
+  smitools python3 python3-yaml npm
+  clang libclang-rt-14-dev valgrind
 )
 
 missing=()
