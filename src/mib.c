@@ -266,15 +266,22 @@ void sd_mib_get(netsnmp_variable_list *vb)
 
 /* --- GETNEXT --------------------------------------------------------------- */
 
+/* The instance name {objects, arc, item, 0} of a scalar. */
+#define SCALAR_NAME_LEN (OBJECTS_LEN + 3)
+static void scalar_name(oid name[SCALAR_NAME_LEN], unsigned arc, unsigned item)
+{
+    memcpy(name, objects_oid, sizeof(objects_oid));
+    name[OBJECTS_LEN] = arc;
+    name[OBJECTS_LEN + 1] = item;
+    name[OBJECTS_LEN + 2] = 0;
+}
+
 static void answer_scalar(netsnmp_variable_list *vb, const struct scalar *sc)
 {
-    oid name[OBJECTS_LEN + 3];
+    oid name[SCALAR_NAME_LEN];
 
-    memcpy(name, objects_oid, sizeof(objects_oid));
-    name[OBJECTS_LEN] = sc->arc;
-    name[OBJECTS_LEN + 1] = sc->item;
-    name[OBJECTS_LEN + 2] = 0;
-    snmp_set_var_objid(vb, name, OID_LENGTH(name));
+    scalar_name(name, sc->arc, sc->item);
+    snmp_set_var_objid(vb, name, SCALAR_NAME_LEN);
     get_scalar(vb, sc);
 }
 
@@ -359,17 +366,21 @@ static netsnmp_variable_list *add_vb(netsnmp_variable_list **vars, const oid *na
     return snmp_varlist_add_variable(vars, name, len, ASN_NULL, NULL, 0);
 }
 
+/* A new varbind for the scalar instance {arc, item, 0} below smsDistObjects. */
+static netsnmp_variable_list *add_scalar_vb(netsnmp_variable_list **vars, unsigned arc,
+                                            unsigned item)
+{
+    oid name[SCALAR_NAME_LEN];
+
+    scalar_name(name, arc, item);
+    return add_vb(vars, name, SCALAR_NAME_LEN);
+}
+
 int sd_mib_add_scalar(netsnmp_variable_list **vars, unsigned arc, unsigned item)
 {
     const struct scalar sc = { arc, item };
-    oid name[OBJECTS_LEN + 3];
-    netsnmp_variable_list *vb;
+    netsnmp_variable_list *vb = add_scalar_vb(vars, arc, item);
 
-    memcpy(name, objects_oid, sizeof(objects_oid));
-    name[OBJECTS_LEN] = arc;
-    name[OBJECTS_LEN + 1] = item;
-    name[OBJECTS_LEN + 2] = 0;
-    vb = add_vb(vars, name, OID_LENGTH(name));
     if (!vb)
         return -1;
     get_scalar(vb, &sc);
@@ -378,14 +389,8 @@ int sd_mib_add_scalar(netsnmp_variable_list **vars, unsigned arc, unsigned item)
 
 int sd_mib_add_gauge(netsnmp_variable_list **vars, unsigned arc, unsigned item, uint32_t v)
 {
-    oid name[OBJECTS_LEN + 3];
-    netsnmp_variable_list *vb;
+    netsnmp_variable_list *vb = add_scalar_vb(vars, arc, item);
 
-    memcpy(name, objects_oid, sizeof(objects_oid));
-    name[OBJECTS_LEN] = arc;
-    name[OBJECTS_LEN + 1] = item;
-    name[OBJECTS_LEN + 2] = 0;
-    vb = add_vb(vars, name, OID_LENGTH(name));
     if (!vb)
         return -1;
     set_u32(vb, ASN_GAUGE, v);
