@@ -70,22 +70,12 @@ cat >"$f" && mv "$f" "$1/handled.${f##*.}.trap"
 EOF
 
 capture_traps() {
-    local form=$1 mibs=$2 mibdirs=$3 opts=$4 attempt port log=$T/snmptrapd-$1.log
+    local form=$1 mibs=$2 mibdirs=$3 opts=$4 port log=$T/snmptrapd-$1.log
     printf 'disableAuthorization yes\ntraphandle default /bin/sh %s %s\n' \
         "$T/traphandler.sh" "$TD" >"$T/snmptrapd.conf" || return 1
-    for attempt in 1 2 3; do
-        port=$(sd_free_port)
-        : >"$log"
-        # shellcheck disable=SC2086 # opts: zero or one option
-        MIBS=$mibs MIBDIRS=$mibdirs "$SNMPTRAPD" -f -C -c "$T/snmptrapd.conf" $opts \
-            -F 'TRAP %v\n' -Lf "$log" udp:127.0.0.1:"$port" \
-            >>"$T/snmptrapd.out" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
-        SD_TRAPD_PID=$!
-        SD_PIDS+=("$SD_TRAPD_PID")
-        SD_LOGS+=("$log")
-        SD_WATCH_PID=$SD_TRAPD_PID sd_poll sd_log_has "$log" 'NET-SNMP version' && break
-        sd_stop "$SD_TRAPD_PID"
-    done
+    # shellcheck disable=SC2086 # opts: zero or one option
+    MIBS=$mibs MIBDIRS=$mibdirs sd_start_trapd "$T/snmptrapd.conf" "$log" $opts
+    port=$SD_TRAPD_PORT
     sd_alive "$SD_TRAPD_PID" || { diag "snmptrapd ($form) did not start"; return 1; }
     zt send-traps --port "$port" --dir "$TD" --log "$log" --form "$form" >"$T/send-$form.out" 2>&1
     local status=$?

@@ -333,6 +333,28 @@ sd_master_answers() {
     snmpget -v2c -c public -t 1 -r 0 -On 127.0.0.1:"$SD_PORT" .1.3.6.1.2.1.1.3.0 >/dev/null 2>&1
 }
 
+# sd_start_trapd CONF LOG [OPTION...]: a private snmptrapd on a free port of
+# 127.0.0.1 (config CONF, extra OPTIONs), writing its own messages and each
+# notification received, as one "TRAP <varbinds>" line, to LOG. Sets
+# SD_TRAPD_PID and SD_TRAPD_PORT; returns 1 if it did not start (3 ports tried).
+sd_start_trapd() {
+    local conf=$1 log=$2 attempt
+    shift 2
+    : "${SNMPTRAPD:=$(command -v snmptrapd || echo /usr/sbin/snmptrapd)}"
+    SD_LOGS+=("$log")
+    for attempt in 1 2 3; do
+        SD_TRAPD_PORT=$(sd_free_port)
+        : >"$log"
+        "$SNMPTRAPD" -f -C -c "$conf" "$@" -F 'TRAP %v\n' -Lf "$log" udp:127.0.0.1:"$SD_TRAPD_PORT" \
+            >>"$T/snmptrapd.out" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
+        SD_TRAPD_PID=$!
+        SD_PIDS+=("$SD_TRAPD_PID")
+        SD_WATCH_PID=$SD_TRAPD_PID sd_poll sd_log_has "$log" 'NET-SNMP version' && return 0
+        sd_stop "$SD_TRAPD_PID"
+    done
+    return 1
+}
+
 sd_start_master() {
     local attempt
     cat >"$T/snmpd.conf" <<EOF || bail_out "cannot write $T/snmpd.conf"

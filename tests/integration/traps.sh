@@ -60,19 +60,9 @@ idx() {
 
 # --- snmptrapd ---------------------------------------------------------------
 TLOG=$T/traps.log
-: >"$TLOG"
 printf 'disableAuthorization yes\n' >"$T/snmptrapd.conf"
-for attempt in 1 2 3; do
-    TPORT=$(sd_free_port)
-    "$SNMPTRAPD" -f -C -c "$T/snmptrapd.conf" -On -Lf "$T/snmptrapd.log" \
-        -F 'TRAP %v\n' -A -Lf "$TLOG" udp:127.0.0.1:"$TPORT" &
-    SD_TRAPD_PID=$!
-    SD_PIDS+=("$SD_TRAPD_PID")
-    SD_LOGS+=("$T/snmptrapd.log")
-    SD_WATCH_PID=$SD_TRAPD_PID sd_poll sd_log_has "$T/snmptrapd.log" 'NET-SNMP version' && break
-    sd_stop "$SD_TRAPD_PID"
-done
-sd_alive "$SD_TRAPD_PID" || bail_out "snmptrapd did not start"
+sd_start_trapd "$T/snmptrapd.conf" "$TLOG" -On || bail_out "snmptrapd did not start"
+TPORT=$SD_TRAPD_PORT
 
 # traps NOTIFICATION [ERE]: how many received traps are NOTIFICATION (and match ERE)
 traps() { grep -E "= OID: $1([[:space:]]|\$)" "$TLOG" | grep -c -E -- "${2:-.}"; }
