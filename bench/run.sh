@@ -5,8 +5,11 @@
 #   BUILD_DIR=_build bench/run.sh [SIZES...]     (default sizes: 1000 10000 100000)
 #
 # Prints: full snmpbulkwalk -Cr50 of the table per size, as a subagent and as
-# a dlmod inside snmpd (median wall time of WALKS runs, varbinds/s, walk
-# checked complete; the ratio of the two is the AgentX hop's cost); reload
+# a dlmod inside snmpd (WALKS rounds; in each, every size in turn gets one
+# sample of the same number of varbinds, as many back-to-back walks as it
+# takes; median walk time and varbinds/s over the rounds; CPU per varbind
+# of smsdistd and of snmpd; every walk checked complete; the ratio of the
+# two forms is the AgentX hop's cost); reload
 # time per size (fetch, decode, build: bench/loadbench, the loader's own
 # code); GET latency p50/p99 idle and while the source reloads continuously
 # (in-process client bench/getlat, LAT_SECONDS each); start-up to first
@@ -54,36 +57,81 @@ sd_wait_served 0 || bail_out "smsdistd did not start"
 sd_poll sd_log_has "$T/smsdistd.log" '^loaded 0 rows' || bail_out "no first load"
 rss0=$(rss "$SD_AGENT_PID" VmRSS)
 
-# walk_table N: WALKS bulk walks; sets WMS (median milliseconds) and COMPLETE
-walk_table() {
-    local n=$1 i t0 t1 got
-    : >"$T/walktimes"
-    COMPLETE=yes
-    for i in $(seq "$WALKS"); do
-        t0=$(ms)
-        snmpbulkwalk -v2c -c public -t 10 -r 1 -On -Cr50 127.0.0.1:"$SD_PORT" "$TABLE" >"$T/walk.txt" 2>&1
-        t1=$(ms)
-        echo $((t1 - t0)) >>"$T/walktimes"
-        got=$(grep -c "^$TABLE\." "$T/walk.txt")
-        [ "$got" -eq $((5 * n)) ] || COMPLETE="no($got)"
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }   # utime + stime
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+
+# walk_sample N AGENT_PID: one sample at N rows loaded: REPS full bulk walks
+# back to back, REPS = largest size / N, so that every size's sample is the
+# same number of varbinds and about the same time (this VM's speed drifts by
+# +/-20 % over minutes; samples of equal length taken in turn see the same
+# drift). Appends "N reps wall_ms agent_ticks master_ticks complete" to
+# $T/walks; every walk is checked complete.
+walk_sample() {
+    local n=$1 apid=$2 reps=$((SIZES[-1] / $1)) i t0 t1 a0=0 a1=0 m0 m1 got ok=yes
+    [ "$reps" -ge 1 ] || reps=1
+    [ -n "$apid" ] && a0=$(cpu_ticks "$apid")
+    m0=$(cpu_ticks "$SD_MASTER_PID")
+    t0=$(ms)
+    for i in $(seq "$reps"); do
+        snmpbulkwalk -v2c -c public -t 10 -r 1 -On -Cr50 127.0.0.1:"$SD_PORT" "$TABLE" >"$T/walk-$n.$i.txt" 2>&1
     done
-    WMS=$(median <"$T/walktimes")
+    t1=$(ms)
+    [ -n "$apid" ] && a1=$(cpu_ticks "$apid")
+    m1=$(cpu_ticks "$SD_MASTER_PID")
+    for i in $(seq "$reps"); do
+        got=$(grep -c "^$TABLE\." "$T/walk-$n.$i.txt")
+        [ "$got" -eq $((5 * n)) ] || ok="no($got)"
+        [ "$i" -eq 1 ] && mv "$T/walk-$n.$i.txt" "$T/walk-$n.txt" || rm -f "$T/walk-$n.$i.txt"
+    done
+    echo "$n $reps $((t1 - t0)) $((a1 - a0)) $((m1 - m0)) $ok" >>"$T/walks"
 }
 
-printf '\n== subagent (AgentX)\n%-8s %10s %10s %12s %9s %9s %9s %9s %9s\n' rows walk_s varbinds vb_per_s \
-    complete fetch_ms decode_ms build_ms rss_kB
+# walk_sizes AGENT_PID: WALKS rounds, each loading and sampling every size in
+# turn; then per size "n median_walk_ms median_vb_per_s agent_us_per_vb
+# master_us_per_vb complete" into $T/walk-summary (CPU: all rounds' total
+# over their varbinds)
+walk_sizes() {
+    local apid=$1 r n
+    : >"$T/walks"
+    for r in $(seq "$WALKS"); do
+        for n in "${SIZES[@]}"; do
+            put "$T/data-$n.json"
+            SD_AGENT_PID=$apid sd_wait_served "$n" >/dev/null || bail_out "size $n did not load"
+            walk_sample "$n" "$apid"
+        done
+    done
+    : >"$T/walk-summary"
+    for n in "${SIZES[@]}"; do
+        awk -v n="$n" -v tick="$TICK_US" '
+            function median(v, k,   i, j, t) {
+                for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+                return k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+            }
+            $1 == n {
+                k++; ms[k] = $3 / $2; vbs[k] = 5 * n * $2 * 1000 / $3
+                vb += 5 * n * $2; a += $4; m += $5; if ($6 != "yes") bad = $6
+            } END {
+                printf "%d %.0f %.0f %.1f %.1f %s\n", n, median(ms, k), median(vbs, k), a * tick / vb, m * tick / vb, bad ? bad : "yes"
+            }' "$T/walks" >>"$T/walk-summary"
+    done
+}
+
+printf '\n== subagent (AgentX): %s rounds\n%-8s %9s %9s %10s %9s %9s %9s %9s %9s %9s\n' "$WALKS" rows walk_s \
+    varbinds vb_per_s agent_us master_us complete decode_ms build_ms rss_kB
+walk_sizes "$SD_AGENT_PID"
 for n in "${SIZES[@]}"; do
-    put "$T/data-$n.json"
-    sd_wait_served "$n" || bail_out "size $n did not load"
-    read -r _ _ _ fetch _ decode _ build _ _ < <("$top_builddir/bench/loadbench" "$T/data-$n.json" 3 | sed -n 3p)
-    walk_table "$n"
-    wms=$WMS
-    echo "$n $wms" >>"$T/agentx-walks"
-    printf '%-8s %10.2f %10d %12.0f %9s %9s %9s %9s %9s\n' "$n" "$(echo "$wms / 1000" | bc -l)" \
-        $((5 * n)) "$(echo "5 * $n * 1000 / $wms" | bc -l)" "$COMPLETE" "$fetch" "$decode" "$build" \
+    read -r _ wms vbs aus mus complete < <(awk -v n="$n" '$1 == n' "$T/walk-summary")
+    read -r _ _ _ _ _ decode _ build _ _ < <("$top_builddir/bench/loadbench" "$T/data-$n.json" 3 | sed -n 3p)
+    echo "$n $vbs" >>"$T/agentx-walks"
+    printf '%-8s %9.2f %9d %10.0f %9s %9s %9s %9s %9s %9s\n' "$n" "$(echo "$wms / 1000" | bc -l)" \
+        $((5 * n)) "$vbs" "$aus" "$mus" "$complete" "$decode" "$build" \
         "$(rss "$SD_AGENT_PID" VmRSS)"
 done
+echo "  (agent_us, master_us: CPU time of smsdistd and of snmpd per varbind walked)"
 big=${SIZES[-1]}
+put "$T/data-$big.json"
+sd_wait_served "$big" >/dev/null || bail_out "size $big did not load"
+cp "$T/walk-$big.txt" "$T/walk.txt"
 rssn=$(rss "$SD_AGENT_PID" VmRSS)
 hwm=$(rss "$SD_AGENT_PID" VmHWM)
 
@@ -91,13 +139,17 @@ hwm=$(rss "$SD_AGENT_PID" VmHWM)
 sed -n "s/^\\($TABLE\\.1\\.7\\.[0-9.]*\\) = .*/\\1/p" "$T/walk.txt" >"$T/get-oids.txt"
 idle=$("$top_builddir/bench/getlat" 127.0.0.1:"$SD_PORT" public "$T/get-oids.txt" 1000000 "$LAT_SECONDS")
 reloads_before=$(snmp_value "$LOADS")
+# The reloader watches smsdistd's log for each load's line rather than asking
+# through snmpd: an snmpget process every 50 ms would load the 2 cores more
+# than the reloads do (and slow the very GETs being timed).
+loaded_lines() { grep -c '^loaded ' "$T/smsdistd.log"; }
 (   # alternate two versions of the big export, as fast as they load, at most 120 times / 120 s
-    end=$((SECONDS + 120)) i=0 last=$(snmp_value "$LOADS")
+    end=$((SECONDS + 120)) i=0 last=$(loaded_lines)
     while [ "$i" -lt 120 ] && [ "$SECONDS" -lt "$end" ] && [ ! -e "$T/stop-reloading" ]; do
         if [ $((i % 2)) -eq 0 ]; then put "$T/flip-$big.json"; else put "$T/data-$big.json"; fi
         i=$((i + 1))
         while [ "$SECONDS" -lt "$end" ] && [ ! -e "$T/stop-reloading" ]; do
-            now=$(snmp_value "$LOADS" 2>/dev/null)
+            now=$(loaded_lines)
             [ -n "$now" ] && [ "$now" != "$last" ] && { last=$now; break; }
             sleep 0.05
         done
@@ -143,14 +195,13 @@ SD_MASTER_EXTRA="dlmod smsdist $DLMOD
 source file:$FILE
 pollInterval 1"
 sd_start_master
-printf '\n== dlmod inside snmpd\n%-8s %10s %12s %14s\n' rows walk_s vb_per_s agentx_vs_dlmod
+printf '\n== dlmod inside snmpd: %s rounds\n%-8s %9s %10s %9s %14s %9s\n' "$WALKS" rows walk_s vb_per_s \
+    snmpd_us agentx_vs_dlmod complete
+walk_sizes ""
 for n in "${SIZES[@]}"; do
-    put "$T/data-$n.json"
-    SD_AGENT_PID= sd_wait_served "$n" || bail_out "dlmod: size $n did not load"
-    walk_table "$n"
-    wms=$WMS
+    read -r _ wms vbs _ mus complete < <(awk -v n="$n" '$1 == n' "$T/walk-summary")
     ax=$(awk -v n="$n" '$1 == n { print $2 }' "$T/agentx-walks")
-    printf '%-8s %10.2f %12.0f %13.1fx  complete=%s\n' "$n" "$(echo "$wms / 1000" | bc -l)" \
-        "$(echo "5 * $n * 1000 / $wms" | bc -l)" "$(echo "$ax / $wms" | bc -l)" "$COMPLETE"
+    printf '%-8s %9.2f %10.0f %9s %13.1fx %9s\n' "$n" "$(echo "$wms / 1000" | bc -l)" \
+        "$vbs" "$mus" "$(echo "$vbs / $ax" | bc -l)" "$complete"
 done
 done_testing >/dev/null
