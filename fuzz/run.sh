@@ -86,12 +86,12 @@ deps_libs="$(pkg-config --libs "$json_lib" 2>/dev/null || echo "-l$json_lib") -l
 cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
         -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter
         -I"$work/build" -I"$top/src" -I"$top/fuzz")
-decoders=(decode.c decode_json.c decode_csv.c text.c datetime.c rows.c msgs.c)
+decoders=(decode.c decode_json.c decode_csv.c text.c datetime.c tz.c rows.c msgs.c)
 
 build() {
     local name=$1 srcs=() f
     case $name in
-        datetime) srcs=("$top/src/datetime.c") ;;
+        datetime) srcs=("$top/src/datetime.c" "$top/src/tz.c") ;;
         *) for f in "${decoders[@]}"; do srcs+=("$top/src/$f"); done ;;
     esac
     # shellcheck disable=SC2086 # word splitting of the pkg-config output is wanted

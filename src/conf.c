@@ -2,19 +2,87 @@
 #include "sd_snmp.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <ctype.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf.h"
+#include "logwatch.h"
+#include "http.h"
 #include "source.h"
 
 static struct sd_config *cfg;
+static bool deep;
+
+void sd_config_set_deep(bool on)
+{
+    deep = on;
+}
+
+/* -t: can smsdistd open the file a directive names? */
+static void deep_check_file(const char *token, const char *path)
+{
+    char msg[400], buf[512];
+    int fd;
+
+    if (!deep)
+        return;
+    if (strcmp(token, "httpCredentials") == 0) {
+        if (sd_http_read_credentials(path, buf, sizeof(buf), msg, sizeof(msg)) < 0) {
+            config_perror(msg);
+            cfg->errors++;
+        }
+        explicit_bzero(buf, sizeof(buf));
+        return;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) {
+        snprintf(msg, sizeof(msg), "%s: cannot read %s: %s", token, path, strerror(errno));
+        config_perror(msg);
+        cfg->errors++;
+        return;
+    }
+    close(fd);
+}
+
+/* -t: a file source's folder must exist (the file itself may come later). */
+static void deep_check_source(const char *uri)
+{
+    const char *path = sd_source_file_path(uri);
+    char dir[4096], msg[4200];
+    struct stat st;
+
+    if (!deep || !path)
+        return;
+    errno = 0;
+    snprintf(dir, sizeof(dir), "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        const char *why = !S_ISDIR(st.st_mode) && errno == 0 ? "not a folder" : strerror(errno);
+        snprintf(msg, sizeof(msg), "source: folder %s: %s", dir, why);
+        config_perror(msg);
+        cfg->errors++;
+        return;
+    }
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        snprintf(msg, sizeof(msg), "source: %s is not a regular file", path);
+        config_perror(msg);
+        cfg->errors++;
+    }
+}
 
 void sd_config_defaults(struct sd_config *c)
 {
     free(c->source);
     free(c->krb5_keytab);
+    sd_tz_free(c->dates.tz);
     memset(c, 0, sizeof(*c));
     sd_policy_default(&c->policy);
     sd_http_defaults(&c->http);
@@ -23,6 +91,7 @@ void sd_config_defaults(struct sd_config *c)
     c->max_rows = SD_DEFAULT_MAX_ROWS;
     c->max_bytes = SD_DEFAULT_MAX_BYTES;
     c->log_rows = SD_DEFAULT_LOG_ROWS;
+    c->load_timeout = SD_DEFAULT_LOAD_TIMEOUT;
 }
 
 void sd_config_release(struct sd_config *c)
@@ -31,6 +100,8 @@ void sd_config_release(struct sd_config *c)
     c->source = NULL;
     free(c->krb5_keytab);
     c->krb5_keytab = NULL;
+    sd_tz_free(c->dates.tz);
+    c->dates.tz = NULL;
 }
 
 /* A whole decimal number in [min, max]; config_perror and -1 otherwise. */
@@ -64,14 +135,17 @@ static void parse_source(const char *token, char *line)
         return;
     }
     if (!sd_source_file_path(line) && !sd_http_is_url(line)) {
+        char *shown = sd_source_display(line);      /* no user:password@ in any message */
         snprintf(msg, sizeof(msg), "source: unsupported URI '%.200s' (use file:/absolute/path "
-                 "or https://provider/AdminService/wmi/SMS_DistributionStatus)", line);
+                 "or https://provider/AdminService/wmi/SMS_DistributionStatus)", shown ? shown : "?");
+        free(shown);
         config_perror(msg);
         cfg->errors++;
         return;
     }
     free(cfg->source);
     cfg->source = strdup(line);
+    deep_check_source(line);
 }
 
 static void parse_error_types(const char *token, char *line)
@@ -98,34 +172,56 @@ static void parse_error_types(const char *token, char *line)
     cfg->policy = p;
 }
 
+/* The numeric directives and their ranges: one table, so a message always
+ * gives the range that is really enforced. */
+static const struct number {
+    const char *token;
+    unsigned long long min, max;
+} numbers[] = {
+    { "pollInterval", 1, 86400 },
+    { "staleAfter", 0, UINT32_MAX },
+    { "maxRows", 1, UINT32_MAX },
+    { "maxSourceBytes", 1, 1ULL << 40 },
+    { "logRejectedRows", 0, 1000000 },
+    { "httpConnectTimeout", 1, 3600 },
+    { "httpTimeout", 1, 86400 },
+    { "httpMaxPages", 1, 1000000 },
+    { "notifyQueueSize", 0, 1000000 },
+    { "loadTimeout", 1, 86400 },
+};
+
 static void parse_number(const char *token, char *line)
 {
+    const struct number *n = NULL;
     unsigned long v;
 
-    if (!line || parse_ulong(token, line, 0, ULONG_MAX, &v) < 0)
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+        if (strcmp(token, numbers[i].token) == 0)
+            n = &numbers[i];
+    if (!n)
         return;
-    if (strcmp(token, "staleAfter") == 0 && v <= UINT32_MAX)
+    if (parse_ulong(token, line ? line : "", (unsigned long)n->min, (unsigned long)n->max, &v) < 0)
+        return;
+    if (strcmp(token, "staleAfter") == 0)
         cfg->stale_after = (uint32_t)v;
-    else if (strcmp(token, "maxRows") == 0 && v >= 1)
+    else if (strcmp(token, "maxRows") == 0)
         cfg->max_rows = v;
-    else if (strcmp(token, "maxSourceBytes") == 0 && v >= 1)
+    else if (strcmp(token, "maxSourceBytes") == 0)
         cfg->max_bytes = v;
-    else if (strcmp(token, "httpConnectTimeout") == 0 && v >= 1 && v <= 3600)
+    else if (strcmp(token, "httpConnectTimeout") == 0)
         cfg->http.connect_timeout = (unsigned)v;
-    else if (strcmp(token, "httpTimeout") == 0 && v >= 1 && v <= 86400)
+    else if (strcmp(token, "httpTimeout") == 0)
         cfg->http.timeout = (unsigned)v;
-    else if (strcmp(token, "httpMaxPages") == 0 && v >= 1 && v <= 1000000)
+    else if (strcmp(token, "httpMaxPages") == 0)
         cfg->http.max_pages = (unsigned)v;
-    else if (strcmp(token, "notifyQueueSize") == 0 && v <= 1000000)
+    else if (strcmp(token, "notifyQueueSize") == 0)
         cfg->notify.queue_max = v;
-    else if (strcmp(token, "pollInterval") == 0 && v >= 1 && v <= 86400)
+    else if (strcmp(token, "pollInterval") == 0)
         cfg->poll_interval = (uint32_t)v;
     else if (strcmp(token, "logRejectedRows") == 0)
         cfg->log_rows = v ? v : 1;
-    else {
-        config_perror("value out of range");
-        cfg->errors++;
-    }
+    else if (strcmp(token, "loadTimeout") == 0)
+        cfg->load_timeout = (unsigned)v;
 }
 
 static void parse_auth(const char *token, char *line)
@@ -164,6 +260,7 @@ static void parse_path(const char *token, char *line)
         cfg->errors++;
         return;
     }
+    deep_check_file(token, line);
     if (strcmp(token, "krb5Keytab") == 0) {
         free(cfg->krb5_keytab);
         cfg->krb5_keytab = strdup(line);
@@ -216,6 +313,47 @@ static void parse_rate(const char *token, char *line)
     cfg->notify.rate_window = (unsigned)w;
 }
 
+/* sourceTimeZone ZONE: the zone's table is built here, once per read (a
+ * child process computes it; see tz.h), and the loads share it. */
+static void parse_time_zone(const char *token, char *line)
+{
+    char name[160], err[400], msg[480];
+    struct sd_tz *tz;
+    size_t len = line ? strlen(line) : 0;
+
+    while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
+        len--;
+    if (len == 0 || len >= sizeof(name)) {
+        config_perror("sourceTimeZone: needs an IANA zone name, e.g. sourceTimeZone Europe/Berlin");
+        cfg->errors++;
+        return;
+    }
+    snprintf(name, sizeof(name), "%.*s", (int)len, line);
+    if (sd_tz_load(name, &tz, err, sizeof(err)) < 0) {
+        snprintf(msg, sizeof(msg), "%s: %s", token, err);
+        config_perror(msg);
+        cfg->errors++;
+        return;
+    }
+    sd_tz_free(cfg->dates.tz);
+    cfg->dates.tz = tz;
+}
+
+/* sourceDateFormat iso|CULTURE|PATTERN */
+static void parse_date_format(const char *token, char *line)
+{
+    char err[400], msg[480];
+    struct sd_datefmt fmt;
+
+    if (sd_datefmt_parse(line, &fmt, err, sizeof(err)) < 0) {
+        snprintf(msg, sizeof(msg), "%s: %s", token, err);
+        config_perror(msg);
+        cfg->errors++;
+        return;
+    }
+    cfg->dates.fmt = fmt;
+}
+
 /* Called once per directive by free_config() before a re-read. */
 static void release(void)
 {
@@ -250,7 +388,119 @@ static const struct directive {
     { "notifyRateLimit", parse_rate, "N SECONDS   (most row notifications per window, then one summary; default 20 60)" },
     { "notifyQueueSize", parse_number, "N   (notifications held while the master is away; default 1000)" },
     { "httpMaxPages", parse_number, "N   (most @odata.nextLink pages followed; default 1000)" },
+    { "sourceTimeZone", parse_time_zone, "ZONE   (IANA zone, e.g. Europe/Berlin, of dates written without a UTC offset; default none: such rows are refused)" },
+    { "sourceDateFormat", parse_date_format, "iso|CULTURE|PATTERN   (culture-dependent dates, e.g. de-DE or dd.MM.yyyy HH:mm:ss, as Windows PowerShell 5.1's Export-Csv writes them; needs sourceTimeZone; default iso)" },
+    { "loadTimeout", parse_number, "SECONDS   (a whole load, every page and file read, gives up after this; default 240)" },
 };
+
+void sd_config_target(struct sd_config *c)
+{
+    cfg = c;
+}
+
+/* --- problems of one read ------------------------------------------------- */
+
+static struct sd_config_report *capture;
+
+void sd_config_report_add(struct sd_config_report *r, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!r->problems++) {
+        va_start(ap, fmt);
+        vsnprintf(r->first, sizeof(r->first), fmt, ap);
+        va_end(ap);
+    }
+}
+
+/* Edit distance of two short words, ignoring case (for "did you mean"). */
+static unsigned distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    unsigned row[64];
+
+    if (la >= 63 || lb >= 63)
+        return 99;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (unsigned)j;
+    for (size_t i = 1; i <= la; i++) {
+        unsigned diag = row[0];
+        row[0] = (unsigned)i;
+        for (size_t j = 1; j <= lb; j++) {
+            unsigned up = row[j];
+            unsigned cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+            unsigned best = diag + cost;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static const char *closest_directive(const char *word);
+
+/* "FILE: line N: Warning: Unknown token: WORD." and "FILE: line N: Error: ..." */
+static void on_config_log(int priority, const char *msg, void *ctx)
+{
+    struct sd_config_report *r = ctx;
+    const char *line = strstr(msg, ": line ");
+    const char *unknown = strstr(msg, ": Warning: Unknown token: ");
+    const char *error = strstr(msg, ": Error: ");
+    char word[64];
+
+    if (!line)
+        return;
+    if (error && error > line) {
+        /* ours (config_perror) or net-snmp's: already logged as it is */
+        sd_config_report_add(r, "%.*s: %.*s", (int)(error - msg), msg,
+                             (int)strcspn(error + 9, "\n"), error + 9);
+        return;
+    }
+    if (!unknown || unknown < line)
+        return;
+    /* net-snmp's own files (snmp.conf, snmp.local.conf) are its business */
+    const char *base = msg;
+    for (const char *p = msg; p < line; p++)
+        if (*p == '/')
+            base = p + 1;
+    if (strncmp(base, "snmp.", 5) == 0)
+        return;
+    const char *w = unknown + strlen(": Warning: Unknown token: ");
+    size_t wl = strcspn(w, "\n");
+    if (wl && w[wl - 1] == '.')
+        wl--;
+    snprintf(word, sizeof(word), "%.*s", (int)wl, w);
+    const char *near = closest_directive(word);
+    char text[400];
+    snprintf(text, sizeof(text), "%.*s: unknown directive '%s'%s%s%s", (int)(unknown - msg), msg,
+             word, near ? " (did you mean " : "", near ? near : "", near ? "?)" : "");
+    if (r->n_unknown < sizeof(r->unknown) / sizeof(r->unknown[0]))
+        snprintf(r->unknown[r->n_unknown++], sizeof(r->unknown[0]), "%.255s", text);
+    sd_config_report_add(r, "%s", text);
+    (void)priority;
+}
+
+void sd_config_capture_begin(struct sd_config_report *r)
+{
+    capture = r;
+    if (sd_logwatch_add(on_config_log, r) < 0)
+        snmp_log(LOG_WARNING, "cannot watch the configuration's parse messages; "
+                 "unknown directives are only warned about\n");
+}
+
+void sd_config_capture_end(void)
+{
+    if (!capture)
+        return;
+    sd_logwatch_remove(on_config_log, capture);
+    for (unsigned i = 0; i < capture->n_unknown; i++)
+        snmp_log(LOG_ERR, "%s\n", capture->unknown[i]);
+    capture = NULL;
+}
 
 void sd_config_register(const char *app, struct sd_config *c)
 {
@@ -260,6 +510,21 @@ void sd_config_register(const char *app, struct sd_config *c)
         register_app_config_handler(directives[i].token, directives[i].parse, release,
                                     directives[i].help);
     (void)app;
+}
+
+static const char *closest_directive(const char *word)
+{
+    const char *best = NULL;
+    unsigned best_d = 3;        /* at most two edits away */
+
+    for (size_t i = 0; i < sizeof(directives) / sizeof(directives[0]); i++) {
+        unsigned d = distance(word, directives[i].token);
+        if (d < best_d) {
+            best_d = d;
+            best = directives[i].token;
+        }
+    }
+    return best;
 }
 
 void sd_config_unregister(void)
@@ -275,8 +540,15 @@ int sd_config_check(const struct sd_config *c, char *err, size_t errlen)
         return -1;
     }
     if (!c->source) {
-        snprintf(err, errlen, "no 'source' directive in smsdistd.conf "
+        snprintf(err, errlen, "no 'source' directive "
                  "(e.g. source file:/var/lib/smsdistd/export.json)");
+        return -1;
+    }
+    if (c->dates.fmt.kind != SD_DATEFMT_ISO && !c->dates.tz) {
+        /* culture text never says its zone: converting it needs one */
+        snprintf(err, errlen, "sourceDateFormat %s needs sourceTimeZone (the zone the site "
+                 "server writes its dates in, e.g. sourceTimeZone Europe/Berlin)",
+                 c->dates.fmt.culture[0] ? c->dates.fmt.culture : c->dates.fmt.pattern);
         return -1;
     }
     return 0;

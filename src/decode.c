@@ -300,9 +300,10 @@ static int check_package_id(const struct sd_field *f, struct sd_row_in *in, char
     return 0;
 }
 
-static int check_date(const struct sd_field *f, struct sd_row_in *in, char *why, size_t n)
+static int check_date(const struct sd_field *f, const struct sd_dateopts *dates,
+                      struct sd_row_in *in, char *why, size_t n)
 {
-    char reason[128];
+    char reason[256];
 
     if (f->kind == SD_F_ABSENT || f->kind == SD_F_NULL ||
         (f->kind == SD_F_STRING && f->len == 0)) {
@@ -311,15 +312,15 @@ static int check_date(const struct sd_field *f, struct sd_row_in *in, char *why,
     }
     if (f->kind != SD_F_STRING)
         return say(why, n, f, "not a string");
-    if (sd_datetime_parse(f->str, f->len, in->date, reason, sizeof(reason)) < 0)
+    if (sd_datetime_parse_opts(f->str, f->len, dates, in->date, reason, sizeof(reason)) < 0)
         return say(why, n, f, "%s", reason);
     in->date_len = SD_DATEANDTIME_LEN;
     return 0;
 }
 
 /* Fills *in from the fields; returns the first bad column, or -1. */
-static int check_row(const struct sd_field f[SD_NCOLS], struct sd_row_in *in,
-                     char *why, size_t n)
+static int check_row(const struct sd_field f[SD_NCOLS], const struct sd_dateopts *dates,
+                     struct sd_row_in *in, char *why, size_t n)
 {
     uint32_t type = 0;
 
@@ -329,7 +330,7 @@ static int check_row(const struct sd_field f[SD_NCOLS], struct sd_row_in *in,
         return SD_COL_MESSAGECATEGORY;
     if (check_uint(&f[SD_COL_ASSETS], UINT32_LIMIT, &in->assets, why, n) < 0)
         return SD_COL_ASSETS;
-    if (check_date(&f[SD_COL_LASTUPDATEDATE], in, why, n) < 0)
+    if (check_date(&f[SD_COL_LASTUPDATEDATE], dates, in, why, n) < 0)
         return SD_COL_LASTUPDATEDATE;
     /* ObjectTypeID and Type are INTEGER textual conventions in the MIB. */
     if (check_uint(&f[SD_COL_OBJECTTYPEID], INT32_LIMIT, &in->object_type, why, n) < 0)
@@ -347,7 +348,7 @@ int sd_decode_record(struct sd_decode *d, uint32_t rownum,
 {
     unsigned long long n = (unsigned long long)d->row_base + rownum;
     struct sd_row_in in;
-    char why[256];
+    char why[512];
     int bad;
 
     if (d->max_rows && n > d->max_rows) {
@@ -357,7 +358,7 @@ int sd_decode_record(struct sd_decode *d, uint32_t rownum,
     }
     d->rows_seen++;
     memset(&in, 0, sizeof(in));
-    bad = check_row(fields, &in, why, sizeof(why));
+    bad = check_row(fields, d->dates, &in, why, sizeof(why));
     if (bad >= 0) {
         d->rejected++;
         if (d->msgs)

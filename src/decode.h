@@ -22,6 +22,8 @@
 #include "msgs.h"
 #include "rows.h"
 
+struct sd_dateopts;             /* datetime.h */
+
 /* One property value as a decoder saw it, before validation. */
 enum sd_field_kind {
     SD_F_ABSENT,                /* key/column not present */
@@ -46,6 +48,7 @@ struct sd_decode {
     const char *origin;         /* e.g. "/var/lib/smsdistd/export.json" */
     size_t max_rows;            /* 0: no cap; over the cap the document is refused */
     uint32_t row_base;          /* rows already decoded (pages): numbering goes on */
+    const struct sd_dateopts *dates;    /* sourceTimeZone/sourceDateFormat; NULL: none */
     /* out, owned by the caller */
     struct sd_rows *rows;
     struct sd_msgs *msgs;

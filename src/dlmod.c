@@ -39,8 +39,10 @@ static int after_config(int major, int minor, void *server, void *client)
     }
     if (sd_agent_start(&config) == 0) {
         started = 1;
+        char *shown = sd_source_display(config.source);
         snmp_log(LOG_INFO, "smsdist %s serving SMS-DISTRIBUTION-STATUS-MIB (source %s)\n",
-                 SD_PACKAGE_VERSION, config.source);
+                 SD_PACKAGE_VERSION, shown ? shown : "?");
+        free(shown);
     }
     return 0;
 }

@@ -1,7 +1,8 @@
 /*
- * http: the ConfigMgr AdminService source, one HTTPS GET at a time, with
- * libcurl. Runs on the loader thread. Knows nothing of JSON: the loader
- * decodes each page and asks for the next link.
+ * http: the ConfigMgr AdminService source, with libcurl: a session per load,
+ * one HTTPS GET per page over one connection. Runs on the loader thread.
+ * Knows nothing of JSON: the loader decodes each page and asks for the next
+ * link. No message it writes holds a user:password from a URL.
  */
 #ifndef SD_HTTP_H
 #define SD_HTTP_H
@@ -24,7 +25,7 @@ struct sd_http_opts {
     bool insecure;              /* TLS verification off (tlsVerify no) */
     bool allow_http;            /* plain http:// allowed */
     unsigned connect_timeout;   /* seconds */
-    unsigned timeout;           /* seconds, whole transfer */
+    unsigned timeout;           /* seconds, one page (less if the load's time is short) */
     unsigned max_pages;
 };
 
@@ -43,7 +44,7 @@ char *sd_http_first_url(const char *uri);
 /*
  * Resolves next (absolute or relative) against base and checks it stays on
  * the same scheme, host and port (credentials are never sent elsewhere).
- * Malloc'd URL, or NULL with err set.
+ * Malloc'd URL, or NULL with err set (URLs in it without user:password).
  */
 char *sd_http_next_url(const char *base, const char *next, char *err, size_t errlen);
 
@@ -54,8 +55,30 @@ char *sd_http_next_url(const char *base, const char *next, char *err, size_t err
 int sd_http_read_credentials(const char *path, char *out, size_t outlen,
                              char *err, size_t errlen);
 
-/* GET url into out (at most max_bytes). 0, or -1 with err set. */
-int sd_http_get(const char *url, const struct sd_http_opts *o, size_t max_bytes,
-                struct sd_buf *out, char *err, size_t errlen);
+/*
+ * One load's HTTP: one libcurl handle for all its pages, so the connection
+ * and the TLS session are reused across @odata.nextLink pages, and the
+ * credentials file is read once. max_bytes (maxSourceBytes) is for the
+ * whole load, all pages together. o and ctl are borrowed and must outlive
+ * the session; ctl (may be NULL) stops a transfer within about a second of
+ * a cancel, and cuts each page's timeout to the time the load has left.
+ * NULL with err set when the session cannot start (credentials, libcurl).
+ */
+struct sd_http_session;
+struct sd_http_session *sd_http_session_new(const struct sd_http_opts *o, size_t max_bytes,
+                                            const struct sd_fetch_ctl *ctl,
+                                            char *err, size_t errlen);
+/*
+ * GETs one page into out. 0; SD_FETCH_FAILED with err set, reason first,
+ * then the URL without any user:password ("HTTP 401: ...: https://..."); or
+ * SD_FETCH_CANCELLED / SD_FETCH_DEADLINE, for the caller to word.
+ */
+int sd_http_session_get(struct sd_http_session *s, const char *url, struct sd_buf *out,
+                        char *err, size_t errlen);
+/* Pages asked for and bytes received so far in this session. */
+unsigned sd_http_session_pages(const struct sd_http_session *s);
+size_t sd_http_session_bytes(const struct sd_http_session *s);
+/* Closes the connection and wipes the credentials. NULL is fine. */
+void sd_http_session_free(struct sd_http_session *s);
 
 #endif

@@ -13,6 +13,7 @@
 #endif
 #include <sys/resource.h>
 #include <sys/syscall.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,27 +42,76 @@ static void origin_of(const char *uri, char *out, size_t outlen)
     free(shown);
 }
 
+/*
+ * r->error: the reason and where. A file's messages read "path: reason"
+ * (paths are short, and the tests pin that form); an https source's read
+ * "reason: URL", so smsDistSourceLastError (255 bytes) keeps the reason
+ * whatever the URL's length. r->origin never holds a user:password.
+ */
+static void failf(struct sd_load_result *r, bool http, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void failf(struct sd_load_result *r, bool http, const char *fmt, ...)
+{
+    size_t size = sizeof(r->error), n = 0;
+    va_list ap;
+    int w;
+
+    if (!http)
+        n = (size_t)snprintf(r->error, size, "%s: ", r->origin);
+    va_start(ap, fmt);
+    w = vsnprintf(r->error + n, size - n, fmt, ap);
+    va_end(ap);
+    n += w > 0 ? (size_t)w : 0;
+    if (http && n < size)
+        snprintf(r->error + n, size - n, ": %s", r->origin);
+}
+
+/* A limit of the load, not the source, ended it: which one, how far it got. */
+static void stopped(struct sd_load_result *r, const struct sd_load_params *p, bool http,
+                    int why, bool during_page)
+{
+    const char *s = r->pages == 1 ? "" : "s";
+
+    if (why == SD_FETCH_CANCELLED && !http)
+        failf(r, http, "load abandoned: smsdistd is stopping");
+    else if (why == SD_FETCH_CANCELLED)
+        failf(r, http, "load abandoned after %u page%s: smsdistd is stopping", r->pages, s);
+    else if (!http)
+        failf(r, http, "loadTimeout (%u s) reached while reading; load abandoned",
+              p->load_timeout);
+    else if (during_page)
+        failf(r, http, "loadTimeout (%u s) reached after %u page%s, during page %u; "
+              "load abandoned", p->load_timeout, r->pages, s, r->pages + 1);
+    else
+        failf(r, http, "loadTimeout (%u s) reached after %u page%s; load abandoned",
+              p->load_timeout, r->pages, s);
+}
+
 /* Decodes one document (a file, or one page) into rows; 0, or -1 with
  * r->error set. *next gets the page's @odata.nextLink (malloc'd) or NULL. */
-static int decode(struct sd_load_result *r, const struct sd_load_params *p,
+static int decode(struct sd_load_result *r, const struct sd_load_params *p, bool http,
                   const struct sd_buf *buf, struct sd_rows *rows, char **next)
 {
     struct sd_decode d;
+    size_t n = strlen(r->origin);
     int rc;
 
     *next = NULL;
     if (p->max_rows && r->rows_seen >= p->max_rows) {
-        snprintf(r->error, sizeof(r->error), "%s: more than %zu rows (maxRows %zu)",
-                 r->origin, p->max_rows, p->max_rows);
+        failf(r, http, "more than %zu rows (maxRows %zu)", p->max_rows, p->max_rows);
         return -1;
     }
     sd_decode_init(&d, r->origin, rows, &r->msgs);
     d.max_rows = p->max_rows;  /* counted over all pages, with row_base */
     d.row_base = (uint32_t)r->rows_seen;
+    d.dates = &p->dates;
     rc = sd_decode_document(&d, buf->data, buf->len);
     r->rows_seen += d.rows_seen;
     r->rejected += d.rejected;
-    if (rc < 0)
+    /* the decoder says "origin: reason"; an https source's reason goes first */
+    if (rc < 0 && http && strncmp(d.error, r->origin, n) == 0 && strncmp(d.error + n, ": ", 2) == 0)
+        failf(r, http, "%s (page %u)", d.error + n + 2, r->pages);
+    else if (rc < 0)
         snprintf(r->error, sizeof(r->error), "%s", d.error);
     *next = d.next_link;
     d.next_link = NULL;
@@ -69,36 +119,51 @@ static int decode(struct sd_load_result *r, const struct sd_load_params *p,
     return rc;
 }
 
-static int fetch(struct sd_load_result *r, const struct sd_load_params *p, const char *url,
-                 struct sd_buf *buf)
+/* One page (or the file) into buf: 0, or an SD_FETCH_* code with r->error. */
+static int fetch(struct sd_load_result *r, const struct sd_load_params *p,
+                 struct sd_http_session *session, const struct sd_fetch_ctl *ctl,
+                 const char *url, struct sd_buf *buf)
 {
     double t0 = now_s();
     int rc;
 
-    if (sd_http_is_url(url))
-        rc = sd_http_get(url, &p->http, p->max_bytes, buf, r->error, sizeof(r->error));
+    if (session)
+        rc = sd_http_session_get(session, url, buf, r->error, sizeof(r->error));
     else
-        rc = sd_source_fetch(url, p->max_bytes, buf, r->error, sizeof(r->error));
+        rc = sd_source_fetch(url, p->max_bytes, ctl, buf, r->error, sizeof(r->error));
     r->fetch_s += now_s() - t0;
+    if (rc == SD_FETCH_CANCELLED || rc == SD_FETCH_DEADLINE)
+        stopped(r, p, session != NULL, rc, true);
     return rc;
 }
 
-/* Fetches and decodes every page into rows. 0, or -1 with r->error. */
+/* Fetches and decodes every page into rows. 0, or -1 with r->error. An
+ * https load is one session: one connection, credentials read once, and
+ * maxSourceBytes counted over all its pages. */
 static int fetch_and_decode(struct sd_load_result *r, const struct sd_load_params *p,
-                            struct sd_rows *rows)
+                            const struct sd_fetch_ctl *ctl, struct sd_rows *rows)
 {
     bool http = sd_http_is_url(p->uri);
-    char *url = http ? sd_http_first_url(p->uri) : strdup(p->uri);
-    int rc = -1;
+    struct sd_http_session *session = NULL;
+    char *url = NULL;
+    int rc = -1, why;
 
+    if (http) {
+        session = sd_http_session_new(&p->http, p->max_bytes, ctl, r->error, sizeof(r->error));
+        if (!session)
+            return -1;
+    }
+    url = http ? sd_http_first_url(p->uri) : strdup(p->uri);
+    if (!url)
+        failf(r, http, "out of memory");
     while (url) {
         struct sd_buf buf = { 0 };
         char *next = NULL;
-        if (fetch(r, p, url, &buf) < 0)
+        if (fetch(r, p, session, ctl, url, &buf) < 0)
             break;
         r->pages++;
         double t0 = now_s();
-        rc = decode(r, p, &buf, rows, &next);
+        rc = decode(r, p, http, &buf, rows, &next);
         r->decode_s += now_s() - t0;
         sd_buf_free(&buf);
         if (rc < 0 || !http || !next) {
@@ -107,8 +172,13 @@ static int fetch_and_decode(struct sd_load_result *r, const struct sd_load_param
         }
         rc = -1;
         if (r->pages >= p->http.max_pages) {
-            snprintf(r->error, sizeof(r->error), "%s: more than %u pages (httpMaxPages)",
-                     r->origin, p->http.max_pages);
+            failf(r, http, "more than %u pages (httpMaxPages %u)", p->http.max_pages,
+                  p->http.max_pages);
+            free(next);
+            break;
+        }
+        if ((why = sd_fetch_check(ctl)) != 0) {         /* between pages */
+            stopped(r, p, http, why, false);
             free(next);
             break;
         }
@@ -116,31 +186,54 @@ static int fetch_and_decode(struct sd_load_result *r, const struct sd_load_param
         free(next);
         free(url);
         url = following;
+        if (!url) {
+            char why_next[sizeof(r->error)];
+            snprintf(why_next, sizeof(why_next), "%s", r->error);
+            failf(r, http, "%s", why_next);
+        }
     }
     free(url);
+    sd_http_session_free(session);
     if (rc == 0 && r->rows_seen > 0 && rows->n == 0) {
-        /* A changed export format must not empty the table. */
-        snprintf(r->error, sizeof(r->error),
-                 "%s: none of the %lu rows could be used (see the row messages); "
-                 "document refused", r->origin, r->rows_seen);
+        /* A changed export format must not empty the table. The first row's
+         * reason, without "origin: " and "; row skipped", says what to
+         * change (e.g. which directive reads its dates). */
+        const char *first = r->msgs.n ? r->msgs.v[0].text : "";
+        size_t olen = strlen(r->origin), flen;
+
+        if (strncmp(first, r->origin, olen) == 0 && strncmp(first + olen, ": ", 2) == 0)
+            first += olen + 2;
+        flen = strlen(first);
+        if (flen > 13 && strcmp(first + flen - 13, "; row skipped") == 0)
+            flen -= 13;
+        if (flen)
+            failf(r, http, "none of the %lu rows could be used (first: %.*s); "
+                  "document refused", r->rows_seen, (int)flen, first);
+        else
+            failf(r, http, "none of the %lu rows could be used (see the row messages); "
+                  "document refused", r->rows_seen);
         rc = -1;
     }
     return rc;
 }
 
-struct sd_load_result *sd_load_run(const struct sd_load_params *p)
+/* One load; cancel (may be NULL) set by another thread abandons it. */
+static struct sd_load_result *load_run(const struct sd_load_params *p, const atomic_bool *cancel)
 {
     struct sd_load_result *r = calloc(1, sizeof(*r));
+    struct sd_fetch_ctl ctl = { .cancel = cancel };
     struct sd_rows rows;
     double t0;
 
     if (!r)
         return NULL;
+    if (p->load_timeout)
+        ctl.deadline = sd_monotonic() + p->load_timeout;
     sd_msgs_init(&r->msgs, p->log_rows);
     sd_rows_init(&rows);
     origin_of(p->uri, r->origin, sizeof(r->origin));
     r->base = sd_snapshot_ref(p->base);
-    if (fetch_and_decode(r, p, &rows) == 0) {
+    if (fetch_and_decode(r, p, &ctl, &rows) == 0) {
         t0 = now_s();
         r->snap = sd_snapshot_build(&rows, &p->policy, r->rejected, r->origin, &r->msgs);
         if (r->snap) {
@@ -155,6 +248,11 @@ struct sd_load_result *sd_load_run(const struct sd_load_params *p)
     }
     sd_rows_fini(&rows);
     return r;
+}
+
+struct sd_load_result *sd_load_run(const struct sd_load_params *p)
+{
+    return load_run(p, NULL);
 }
 
 void sd_load_result_free(struct sd_load_result *r)
@@ -176,6 +274,7 @@ struct sd_loader {
     pthread_cond_t wake;
     int pipe_rd, pipe_wr;
     bool stopping;
+    atomic_bool cancel;         /* set by sd_loader_stop: a load under way gives up */
     bool pending;
     struct sd_load_params req;  /* req.uri owned while pending */
     struct sd_load_result *done;        /* owned until taken */
@@ -234,13 +333,15 @@ static void *worker(void *arg)
             continue;
         struct sd_load_params p = l->req;
         l->pending = false;
-        l->req.uri = NULL;     /* both now belong to p */
+        l->req.uri = NULL;     /* all three now belong to p */
         l->req.base = NULL;
+        l->req.dates.tz = NULL;
         pthread_mutex_unlock(&l->lock);
 
-        struct sd_load_result *r = sd_load_run(&p);
+        struct sd_load_result *r = load_run(&p, &l->cancel);
         free((char *)p.uri);
         sd_snapshot_free(p.base);
+        sd_tz_free(p.dates.tz);
 
         pthread_mutex_lock(&l->lock);
         sd_load_result_free(l->done);   /* an untaken older result is superseded */
@@ -260,6 +361,7 @@ struct sd_loader *sd_loader_start(void)
 
     if (!l)
         return NULL;
+    atomic_init(&l->cancel, false);
     if (pipe2(fds, O_CLOEXEC | O_NONBLOCK) < 0)
         goto free_loader;
     l->pipe_rd = fds[0];
@@ -294,9 +396,11 @@ int sd_loader_submit(struct sd_loader *l, const struct sd_load_params *p)
     pthread_mutex_lock(&l->lock);
     free((char *)l->req.uri);   /* a request not yet started is replaced */
     sd_snapshot_free(l->req.base);
+    sd_tz_free(l->req.dates.tz);
     l->req = *p;
     l->req.uri = uri;
     l->req.base = sd_snapshot_ref(p->base);
+    l->req.dates.tz = sd_tz_ref(p->dates.tz);
     l->pending = true;
     pthread_cond_signal(&l->wake);
     pthread_mutex_unlock(&l->lock);
@@ -341,6 +445,7 @@ void sd_loader_stop(struct sd_loader *l)
 {
     if (!l)
         return;
+    atomic_store(&l->cancel, true);     /* without the lock: the worker holds none while loading */
     pthread_mutex_lock(&l->lock);
     l->stopping = true;
     pthread_cond_signal(&l->wake);
@@ -352,6 +457,7 @@ void sd_loader_stop(struct sd_loader *l)
         sd_load_result_free(l->retired_results[i]);
     free((char *)l->req.uri);
     sd_snapshot_free(l->req.base);
+    sd_tz_free(l->req.dates.tz);
     sd_load_result_free(l->done);
     pthread_mutex_destroy(&l->lock);
     pthread_cond_destroy(&l->wake);

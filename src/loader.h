@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "datetime.h"
 #include "http.h"
 #include "msgs.h"
 #include "snapshot.h"
@@ -29,8 +30,10 @@ struct sd_load_params {
     size_t max_rows;
     size_t max_bytes;
     size_t log_rows;            /* row messages kept per load */
+    unsigned load_timeout;      /* seconds for the whole load, all pages (loadTimeout); 0 none */
     struct sd_http_opts http;   /* for http(s) sources */
     struct sd_snapshot *base;   /* compare with this (borrowed; submit takes a ref) */
+    struct sd_dateopts dates;   /* dates.tz borrowed; submit takes a ref */
 };
 
 struct sd_load_result {
@@ -60,7 +63,8 @@ int sd_loader_submit(struct sd_loader *l, const struct sd_load_params *p);
 struct sd_load_result *sd_loader_take(struct sd_loader *l);
 /* Hands a snapshot reference or a result to the worker to free. */
 void sd_loader_retire(struct sd_loader *l, struct sd_snapshot *s, struct sd_load_result *r);
-/* Stops and joins the worker (waits for a load under way to finish). */
+/* Stops and joins the worker. A load under way is abandoned: a transfer
+ * within about a second, a file read between two reads. */
 void sd_loader_stop(struct sd_loader *l);
 
 #endif

@@ -101,6 +101,13 @@ static void get_source(netsnmp_variable_list *vb, unsigned item)
     case SD_SRC_STALE_AFTER:
         set_u32(vb, ASN_GAUGE, h->stale_after);
         break;
+    case SD_CONF_RELOADS_REFUSED:
+        set_u32(vb, ASN_COUNTER, served->conf ? served->conf->refused : 0);
+        break;
+    case SD_CONF_ERROR:
+        set_str(vb, served->conf ? served->conf->error : "",
+                served->conf ? strlen(served->conf->error) : 0);
+        break;
     }
 }
 
@@ -164,6 +171,8 @@ static const struct scalar scalars[] = {
     { SD_ARC_SOURCE, SD_SRC_ROWS_DUPLICATE },
     { SD_ARC_SOURCE, SD_SRC_DATA_AGE },
     { SD_ARC_SOURCE, SD_SRC_STALE_AFTER },
+    { SD_ARC_SOURCE, SD_CONF_RELOADS_REFUSED },
+    { SD_ARC_SOURCE, SD_CONF_ERROR },
     { SD_ARC_SUMMARY, SD_SUM_ROWS_SUCCESS },
     { SD_ARC_SUMMARY, SD_SUM_ROWS_INPROGRESS },
     { SD_ARC_SUMMARY, SD_SUM_ROWS_ERROR },

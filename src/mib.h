@@ -21,11 +21,18 @@ struct sd_notify_stats {
     uint32_t queued;
 };
 
+/* Configuration reloads, served as smsDistConfig scalars. */
+struct sd_confstat {
+    uint32_t refused;           /* reloads refused since start */
+    char error[256];            /* why the last one was refused; "" once one is applied */
+};
+
 struct sd_served {
     const struct sd_snapshot *snap;     /* may be NULL: empty table */
     const struct sd_health *health;
     const char *source_display;         /* URI without credentials */
     const struct sd_notify_stats *notify;
+    const struct sd_confstat *conf;     /* may be NULL: nothing refused */
 };
 
 /* Registers the module; `served` must outlive the registration. 0 or -1. */

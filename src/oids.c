@@ -28,6 +28,8 @@ const struct sd_oid_name sd_oid_names[] = {
     N("smsDistSourceRowsDuplicate", SD_OID_OBJECTS, SD_ARC_SOURCE, SD_SRC_ROWS_DUPLICATE),
     N("smsDistSourceDataAge", SD_OID_OBJECTS, SD_ARC_SOURCE, SD_SRC_DATA_AGE),
     N("smsDistSourceStaleAfter", SD_OID_OBJECTS, SD_ARC_SOURCE, SD_SRC_STALE_AFTER),
+    N("smsDistConfigReloadsRefused", SD_OID_OBJECTS, SD_ARC_SOURCE, SD_CONF_RELOADS_REFUSED),
+    N("smsDistConfigError", SD_OID_OBJECTS, SD_ARC_SOURCE, SD_CONF_ERROR),
     N("smsDistSummary", SD_OID_OBJECTS, SD_ARC_SUMMARY),
     N("smsDistRowsSuccess", SD_OID_OBJECTS, SD_ARC_SUMMARY, SD_SUM_ROWS_SUCCESS),
     N("smsDistRowsInProgress", SD_OID_OBJECTS, SD_ARC_SUMMARY, SD_SUM_ROWS_INPROGRESS),

@@ -39,6 +39,8 @@ enum sd_source_scalar {
     SD_SRC_ROWS_DUPLICATE = 11,
     SD_SRC_DATA_AGE = 12,
     SD_SRC_STALE_AFTER = 13,
+    SD_CONF_RELOADS_REFUSED = 14,
+    SD_CONF_ERROR = 15,
 };
 
 /* smsDistSummary.N */

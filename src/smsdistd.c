@@ -16,12 +16,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent.h"
 #include "conf.h"
 #include "http.h"
 #include "notify.h"
+#include "source.h"
 
 #define APP "smsdistd"
 #define DEFAULT_PING_INTERVAL 5
@@ -45,6 +47,8 @@ static void usage(FILE *out)
             "  -C            read no default configuration files (only -c FILE)\n"
             "  -p FILE       write the process ID to FILE\n"
             "  -H            list the configuration directives\n"
+            "  -t            check the configuration and exit (0: fine, 1: problems);\n"
+            "                connects to nothing\n"
             "  -v            print the version\n"
             "  -h            this help\n");
 }
@@ -104,6 +108,7 @@ static int write_pidfile(const char *path)
 }
 
 struct options {
+    int check_only;
     int foreground;
     int logging_set;
     int print_directives;
@@ -115,7 +120,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 {
     int c;
 
-    while ((c = getopt(argc, argv, "fL:D::x:c:Cp:Hhv")) != -1) {
+    while ((c = getopt(argc, argv, "fL:D::x:c:Cp:Hhtv")) != -1) {
         switch (c) {
         case 'f':
             o->foreground = 1;
@@ -145,6 +150,9 @@ static void parse_args(int argc, char **argv, struct options *o)
             break;
         case 'H':
             o->print_directives = 1;
+            break;
+        case 't':
+            o->check_only = 1;
             break;
         case 'v':
             printf(APP " %s (net-snmp %s)\n", SD_PACKAGE_VERSION, netsnmp_get_version());
@@ -188,28 +196,148 @@ static void init_library(void)
     sd_notify_preinit();
 }
 
+/* The -c files must be there and readable: net-snmp skips an unreadable
+ * one without a word (EACCES), and all that would show is "no source". */
+static void check_files(struct sd_config_report *r)
+{
+    const char *list = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG);
+    char *copy, *save = NULL;
+
+    if (!list || !(copy = strdup(list)))
+        return;
+    for (char *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+        struct stat st;
+        int fd = open(f, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (fd < 0) {
+            sd_config_report_add(r, "cannot read %s: %s", f, strerror(errno));
+            snmp_log(LOG_ERR, "cannot read %s: %s\n", f, strerror(errno));
+            continue;
+        }
+        if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+            sd_config_report_add(r, "cannot read %s: not a regular file", f);
+            snmp_log(LOG_ERR, "cannot read %s: not a regular file\n", f);
+        }
+        close(fd);
+    }
+    free(copy);
+}
+
+/* The configuration's source as it may be shown: without user:password@. */
+static const char *source_shown(void)
+{
+    static char shown[1024];
+    char *d = config.source ? sd_source_display(config.source) : NULL;
+
+    snprintf(shown, sizeof(shown), "%s", d ? d : "?");
+    free(d);
+    return shown;
+}
+
+/* Where the configuration comes from, for messages. */
+static const char *config_files(void)
+{
+    const char *list = netsnmp_ds_get_string(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_OPTIONALCONFIG);
+
+    return list ? list : APP ".conf";
+}
+
+/* Every problem of a read, or of the configuration read: 0 when none. The
+ * first one goes to `why` (with a count of the others). */
+static int verdict(const struct sd_config_report *r, const struct sd_config *c,
+                   char *why, size_t whylen)
+{
+    char err[256];
+
+    if (r->problems) {
+        if (r->problems > 1)
+            snprintf(why, whylen, "%s (and %u more problem%s)", r->first, r->problems - 1,
+                     r->problems > 2 ? "s" : "");
+        else
+            snprintf(why, whylen, "%s", r->first);
+        return -1;
+    }
+    if (sd_config_check(c, err, sizeof(err)) < 0) {
+        snprintf(why, whylen, "%s: %s", config_files(), err);
+        snmp_log(LOG_ERR, "%s\n", why);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * SIGHUP: the configuration is read into a staging copy and checked whole;
+ * only a configuration without a single problem replaces the one in use.
+ * Otherwise nothing changes (the source is not even reloaded), the refusal
+ * is logged with file, line and reason, and counted in the MIB.
+ */
+static void reload_config(void)
+{
+    struct sd_config staging = { 0 };
+    struct sd_config_report r = { 0 };
+    char why[512];
+
+    snmp_log(LOG_INFO, "SIGHUP: re-reading the configuration (%s)\n", config_files());
+    check_files(&r);
+    sd_config_target(&staging);
+    sd_config_capture_begin(&r);
+    update_config();
+    sd_config_capture_end();
+    sd_config_target(&config);
+    if (verdict(&r, &staging, why, sizeof(why)) < 0) {
+        sd_config_release(&staging);
+        snmp_log(LOG_ERR, "configuration reload refused: %s; still running on the previous "
+                 "configuration (source %s)\n", why, source_shown());
+        sd_agent_config_refused(why);
+        return;
+    }
+    sd_config_release(&config);
+    config = staging;
+    sd_agent_config_applied();
+    sd_agent_reconfigure(&config);
+}
+
 static void run(void)
 {
     while (!got_term) {
         agent_check_and_process(1);
-        if (got_hup) {
+        if (got_hup && !got_term) {
             got_hup = 0;
-            snmp_log(LOG_INFO, "SIGHUP: re-reading configuration and reloading the source\n");
-            update_config();
-            char err[256];
-            if (sd_config_check(&config, err, sizeof(err)) < 0)
-                snmp_log(LOG_ERR, "configuration after SIGHUP: %s; carrying on with what "
-                         "was read\n", err);
-            if (config.source)
-                sd_agent_reconfigure(&config);
+            reload_config();
         }
     }
+}
+
+/* net-snmp's subagent connects to the master once the configuration is
+ * read (a POST_READ_CONFIG callback that init_agent() registers); -t must
+ * not, so it takes that callback away. Exported by libnetsnmpagent. */
+extern int subagent_startup(int major, int minor, void *server, void *client);
+
+/* -t: read and check the configuration as a start would, connect nowhere. */
+static int check_only(void)
+{
+    struct sd_config_report r = { 0 };
+    char why[512];
+
+    snmp_unregister_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_POST_READ_CONFIG,
+                             subagent_startup, NULL, 0);
+    check_files(&r);
+    sd_config_set_deep(true);
+    sd_config_capture_begin(&r);
+    init_snmp(APP);
+    sd_config_capture_end();
+    if (verdict(&r, &config, why, sizeof(why)) < 0) {
+        fprintf(stderr, APP ": configuration %s: %u problem%s; the first: %s\n", config_files(),
+                r.problems ? r.problems : 1, r.problems > 1 ? "s" : "", why);
+        return EXIT_USAGE;
+    }
+    fprintf(stderr, APP ": configuration %s is fine (source %s)\n", config_files(), source_shown());
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
     struct options o = { 0 };
-    char err[256];
+    char err[512];
     int rc = 0;
 
     parse_args(argc, argv, &o);
@@ -226,23 +354,37 @@ int main(int argc, char **argv)
         read_config_print_usage("  ");
         return 0;
     }
+    if (o.check_only) {
+        rc = check_only();
+        snmp_shutdown(APP);
+        sd_config_release(&config);
+        SOCK_CLEANUP;
+        sd_http_global_cleanup();
+        return rc;
+    }
     if (!o.foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0) {
         snmp_log(LOG_ERR, "cannot become a daemon\n");
         return EXIT_START;
     }
     if (o.pidfile && write_pidfile(o.pidfile) < 0)
         return EXIT_START;
-    init_snmp(APP);
-    if (sd_config_check(&config, err, sizeof(err)) < 0) {
-        snmp_log(LOG_ERR, "%s\n", err);
-        rc = EXIT_USAGE;
-        goto shutdown;
+    {
+        struct sd_config_report r = { 0 };
+        check_files(&r);
+        sd_config_capture_begin(&r);
+        init_snmp(APP);
+        sd_config_capture_end();
+        if (verdict(&r, &config, err, sizeof(err)) < 0) {
+            snmp_log(LOG_ERR, "not starting: %s (check with " APP " -t)\n", err);
+            rc = EXIT_USAGE;
+            goto shutdown;
+        }
     }
     if (setup_signals() < 0 || sd_agent_start(&config) < 0) {
         rc = EXIT_START;
         goto shutdown;
     }
-    snmp_log(LOG_INFO, APP " %s started (source %s)\n", SD_PACKAGE_VERSION, config.source);
+    snmp_log(LOG_INFO, APP " %s started (source %s)\n", SD_PACKAGE_VERSION, source_shown());
     if (!sd_notify_master_connected())
         snmp_log(LOG_WARNING, "AgentX master not reachable at %s; retrying every %d s\n",
                  netsnmp_ds_get_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET)

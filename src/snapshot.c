@@ -122,6 +122,7 @@ struct sd_snapshot *sd_snapshot_build(struct sd_rows *rows, const struct sd_poli
     s->rows = *rows;
     sd_rows_init(rows);
     s->rejected = rejected;
+    s->policy = *p;
     sort_arena = s->rows.arena;
     if (s->rows.n > 1)
         qsort(s->rows.v, s->rows.n, sizeof(s->rows.v[0]), sort_cmp);
@@ -247,9 +248,29 @@ static bool row_same(const struct sd_rows *ra, const struct sd_row *a,
            memcmp(sd_row_pkg(ra, a), sd_row_pkg(rb, b), a->pkg_len) == 0;
 }
 
+static bool policy_has(const struct sd_policy *p, int32_t type)
+{
+    for (size_t i = 0; i < p->n_error_types; i++)
+        if (p->error_types[i] == type)
+            return true;
+    return false;
+}
+
+/* As sets: "errorTypes 3 4" and "errorTypes 4 3" are the same policy. */
+bool sd_policy_equal(const struct sd_policy *a, const struct sd_policy *b)
+{
+    for (size_t i = 0; i < a->n_error_types; i++)
+        if (!policy_has(b, a->error_types[i]))
+            return false;
+    for (size_t i = 0; i < b->n_error_types; i++)
+        if (!policy_has(a, b->error_types[i]))
+            return false;
+    return true;
+}
+
 bool sd_snapshot_same_rows(const struct sd_snapshot *a, const struct sd_snapshot *b)
 {
-    if (!a || !b || a->rows.n != b->rows.n)
+    if (!a || !b || a->rows.n != b->rows.n || !sd_policy_equal(&a->policy, &b->policy))
         return false;
     for (size_t i = 0; i < a->rows.n; i++)
         if (!row_same(&a->rows, &a->rows.v[i], &b->rows, &b->rows.v[i]))
@@ -292,7 +313,7 @@ size_t sd_snapshot_diff(const struct sd_snapshot *old, const struct sd_snapshot 
     while (i < no || j < nn) {
         int c = i == no ? 1 : j == nn ? -1 : cross_cmp(old, i, new_, j);
         if (c < 0) {                    /* only in old */
-            if (is_error(p, old, i)) {
+            if (is_error(&old->policy, old, i)) {
                 cb(ctx, SD_CHANGE_REMOVED, old, i);
                 calls++;
             }
@@ -304,7 +325,7 @@ size_t sd_snapshot_diff(const struct sd_snapshot *old, const struct sd_snapshot 
             }
             j++;
         } else {
-            bool was = is_error(p, old, i), now = is_error(p, new_, j);
+            bool was = is_error(&old->policy, old, i), now = is_error(p, new_, j);
             if (was != now) {
                 cb(ctx, now ? SD_CHANGE_ENTERED : SD_CHANGE_LEFT, new_, j);
                 calls++;

@@ -40,6 +40,7 @@ struct sd_snapshot {
     atomic_uint refs;           /* shared by the main thread and load requests */
     struct sd_rows rows;        /* sorted by index, unique */
     struct sd_summary sum;
+    struct sd_policy policy;    /* what counted as Error when sum was made */
     unsigned long rejected;     /* rows the decoder skipped */
     unsigned long duplicates;   /* rows dropped as duplicates */
 };
@@ -98,7 +99,9 @@ enum sd_change {
 
 /*
  * Calls cb once per row that entered or left Error between old and new (a
- * merge over the two sorted snapshots, O(n)). `s` and `i` name the row the
+ * merge over the two sorted snapshots, O(n)). A row of old is judged by the
+ * policy old was built with, a row of new by p: so a change of errorTypes
+ * alone enters and leaves rows too. `s` and `i` name the row the
  * change is about: in new, or in old for SD_CHANGE_REMOVED. With old NULL,
  * every error row of new is SD_CHANGE_PRESENT. Returns the number of calls.
  */
@@ -121,7 +124,9 @@ int sd_snapshot_changes(const struct sd_snapshot *old, const struct sd_snapshot 
                         const struct sd_policy *p, struct sd_changes *out);
 void sd_changes_fini(struct sd_changes *c);
 
-/* Same rows, same values (for "a reload that decodes to the same rows changes nothing"). */
+/* The same errorTypes, as sets. */
+bool sd_policy_equal(const struct sd_policy *a, const struct sd_policy *b);
+/* Same rows, same values, same policy (for "a reload that decodes to the same rows changes nothing"). */
 bool sd_snapshot_same_rows(const struct sd_snapshot *a, const struct sd_snapshot *b);
 
 #endif

@@ -8,11 +8,17 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "watch.h"
 
 #define SETTLE_MS 200
+/* A writer that never stops (a file rewritten more often than SETTLE_MS)
+ * must not starve loads: once changes have kept coming for this long, the
+ * settle timer is no longer pushed back and the file is read as it is (a
+ * half-written file fails to decode and the next change loads it again). */
+#define SETTLE_MAX_MS 5000
 
 struct sig {
     bool exists;
@@ -28,6 +34,9 @@ static struct {
     const char *base;           /* into path */
     int ifd;                    /* inotify fd or -1 */
     unsigned poll_alarm, settle_alarm;
+    struct timespec settle_first;       /* first event of the pending burst */
+    struct timespec poll_changed;       /* polling: when the file began to differ */
+    bool poll_differs;
     struct sig loaded, last_poll;
     void (*changed)(void *);
     void *arg;
@@ -57,8 +66,10 @@ static bool sig_eq(const struct sig *a, const struct sig *b)
 
 void sd_watch_mark_loaded(void)
 {
-    if (w.path)
+    if (w.path) {
         w.loaded = sig_now();
+        w.poll_differs = false;
+    }
 }
 
 static void settled(unsigned reg, void *data)
@@ -68,13 +79,27 @@ static void settled(unsigned reg, void *data)
     w.changed(w.arg);
 }
 
-/* (Re)arms the settle timer: a burst of events gives one callback. */
+static long ms_since(const struct timespec *t0)
+{
+    struct timespec now;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long)(now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* (Re)arms the settle timer: a burst of events gives one callback, and a
+ * burst longer than SETTLE_MAX_MS one callback at least that often. */
 static void soon(void)
 {
     struct timeval tv = { 0, SETTLE_MS * 1000 };
 
-    if (w.settle_alarm)
+    if (w.settle_alarm) {
+        if (ms_since(&w.settle_first) >= SETTLE_MAX_MS)
+            return;             /* let the pending one fire */
         snmp_alarm_unregister(w.settle_alarm);
+    } else {
+        clock_gettime(CLOCK_MONOTONIC, &w.settle_first);
+    }
     w.settle_alarm = snmp_alarm_register_hr(tv, 0, settled, NULL);
 }
 
@@ -102,9 +127,15 @@ static void on_inotify(int fd, void *data)
 static void on_poll(unsigned reg, void *data)
 {
     struct sig now = sig_now();
+    bool differs = !sig_eq(&now, &w.loaded);
 
-    /* A change counts once it has held still for a whole interval. */
-    if (sig_eq(&now, &w.last_poll) && !sig_eq(&now, &w.loaded) && !w.settle_alarm)
+    if (differs && !w.poll_differs)
+        clock_gettime(CLOCK_MONOTONIC, &w.poll_changed);
+    w.poll_differs = differs;
+    /* A change counts once it has held still for a whole interval, or
+     * once it has kept changing for SETTLE_MAX_MS. */
+    if (differs && !w.settle_alarm &&
+        (sig_eq(&now, &w.last_poll) || ms_since(&w.poll_changed) >= SETTLE_MAX_MS))
         soon();
     w.last_poll = now;
 }

@@ -9,7 +9,9 @@
  * inotify sees nothing (NFS, SMB mounts) or when inotify is unavailable; it
  * reports a change only once the file has looked the same at two polls in a
  * row. Either way `changed` is called after a short settle delay, at most
- * once per burst of events.
+ * once per burst of events; a burst that never ends (a writer rewriting the
+ * file more often than the delay) still gives a call every 5 s, so a busy
+ * writer cannot starve loads.
  */
 #ifndef SD_WATCH_H
 #define SD_WATCH_H

@@ -32,6 +32,9 @@ ok test -f "$unit" "systemd unit installed"
 exec_path=$(sed -n 's/^ExecStart=\([^ ]*\) .*/\1/p' "$unit")
 ok test "$D$exec_path" = "$sbin" "the unit's ExecStart is the installed smsdistd ($exec_path)"
 ok grep -q "^ExecStart=.* -c ${conf#"$D"}\$" "$unit" "the unit reads the installed configuration"
+ok grep -q "^ExecReload=${sbin#"$D"} -t -C -c ${conf#"$D"}\$" "$unit" \
+    "the unit's reload checks the installed configuration first (smsdistd -t)"
+ok grep -q "^RestartPreventExitStatus=1\$" "$unit" "a configuration error (exit 1) is not restarted in a loop"
 for d in 'User=smsdistd' 'NoNewPrivileges=yes' 'ProtectSystem=strict' 'ProtectHome=yes' \
          'PrivateTmp=yes' 'CapabilityBoundingSet=$'; do
     ok grep -q "^$d" "$unit" "the unit sets ${d%\$}"
@@ -39,7 +42,8 @@ done
 if command -v systemd-analyze >/dev/null 2>&1; then
     # verify a copy whose paths point into DESTDIR (the real ones are not there)
     mkdir -p "$T/verify"
-    sed "s|^ExecStart=[^ ]*|ExecStart=$sbin|" "$unit" >"$T/verify/smsdistd.service"
+    sed -e "s|^ExecStart=[^ ]*|ExecStart=$sbin|" -e "s|^ExecReload=${sbin#"$D"} |ExecReload=$sbin |" \
+        "$unit" >"$T/verify/smsdistd.service"
     systemd-analyze verify --man=no "$T/verify/smsdistd.service" >"$T/verify.log" 2>&1
     ok test $? -eq 0 "systemd-analyze verify accepts the unit"
     grep -q . "$T/verify.log" && sed 's/^/# /' "$T/verify.log"

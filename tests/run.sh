@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite, from a fresh clone: installs what is missing, builds
 # out of tree, runs `make check` (unit, MIB and integration tests), the
-# fuzzers (fuzz/run.sh, FUZZ_SECONDS each, default 30) and `make distcheck`,
-# then prints one line: "N passed, N failed, N skipped".
+# fuzzers (fuzz/run.sh, FUZZ_SECONDS each, default 30), `make distcheck` and
+# the Debian package's test (tests/deb/install-test.sh: dpkg-buildpackage,
+# lintian, install/run/upgrade/purge in a debootstrap chroot cached in
+# SD_CHROOT_CACHE, default /var/cache/smsdistd-tests), then prints one line:
+# "N passed, N failed, N skipped".
 # Usage: tests/run.sh   (as root on a fresh machine; BUILD_DIR to choose the build tree)
+# SKIP_DISTCHECK=1, SKIP_DEB=1 leave out distcheck, the package's test;
+# RUN_DEBIAN13=1 adds tests/debian13.sh (build, make check and the package
+# in a Debian 13 chroot: about 14 min the first time, 6 min with its cache).
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -96,6 +102,28 @@ if [ "${SKIP_DISTCHECK:-0}" != 1 ]; then
 fi
 times+=", distcheck $((SECONDS - t0)) s"
 
+# The Debian package (tests/deb/install-test.sh, TAP, each check counted):
+# built from a clean clone of HEAD, installed in a chroot, never on this machine.
+deb_dir=$build/tests-deb
+deb_rc=0
+t0=$SECONDS
+rm -rf "$deb_dir" && mkdir -p "$deb_dir"
+if [ "${SKIP_DEB:-0}" != 1 ]; then
+  env AM_TAP_AWK=awk bash "$top/build-aux/tap-driver.sh" --test-name tests/deb/install-test.sh \
+    --log-file "$deb_dir/install-test.log" --trs-file "$deb_dir/install-test.trs" \
+    --color-tests no --enable-hard-errors yes --expect-failure no -- bash "$top/tests/deb/install-test.sh"
+  deb_rc=$?
+  times+=", package $((SECONDS - t0)) s"
+fi
+if [ "${RUN_DEBIAN13:-0}" = 1 ]; then
+  t0=$SECONDS
+  env AM_TAP_AWK=awk bash "$top/build-aux/tap-driver.sh" --test-name tests/debian13.sh \
+    --log-file "$deb_dir/debian13.log" --trs-file "$deb_dir/debian13.trs" \
+    --color-tests no --enable-hard-errors yes --expect-failure no -- \
+    env BUILD_DIR="$build" bash "$top/tests/debian13.sh" || deb_rc=1
+  times+=", Debian 13 $((SECONDS - t0)) s"
+fi
+
 # Count every TAP result of every test script and binary, not just files.
 pass=0 fail=0 skip=0
 while read -r res; do
@@ -104,7 +132,7 @@ while read -r res; do
     SKIP) skip=$((skip + 1)) ;;
     *) fail=$((fail + 1)) ;;
   esac
-done < <(trs_dirs=("$build/tests" "$vg_dir"); [ -d "$asan_build/tests" ] && trs_dirs+=("$asan_build/tests")
+done < <(trs_dirs=("$build/tests" "$vg_dir" "$deb_dir"); [ -d "$asan_build/tests" ] && trs_dirs+=("$asan_build/tests")
          find "${trs_dirs[@]}" -name '*.trs' -exec sed -n 's/^:test-result: \([A-Z]*\).*/\1/p' {} +)
 case $fuzz_result in
   pass) pass=$((pass + 1)) ;;
@@ -117,8 +145,8 @@ fi
 if [ "$check_rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
   fail=1        # make check failed without a failing test result: count it
 fi
-# the same for the sanitizer and valgrind passes (a build or harness failure)
-for rc_dir in "$asan_rc $asan_build/tests" "$vg_rc $vg_dir"; do
+# the same for the sanitizer, valgrind and package passes (a build or harness failure)
+for rc_dir in "$asan_rc $asan_build/tests" "$vg_rc $vg_dir" "$deb_rc $deb_dir"; do
   if [ "${rc_dir%% *}" -ne 0 ] &&
      ! grep -q -s -r -E '^:test-result: (FAIL|ERROR|XPASS)' --include='*.trs' "${rc_dir#* }"; then
     fail=$((fail + 1))

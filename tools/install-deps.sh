@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Installs what building, testing and the demo need on Debian 12, and only
-# what is missing (so a second run asks the network for nothing).
+# Installs what building, testing and the demo need on Debian 12 or 13, and
+# only what is missing (so a second run asks the network for nothing).
+# "a|b": the first that this release has (apt-cache policy), unless one of
+# them is installed already.
 # Usage: tools/install-deps.sh            (as root)
 set -euo pipefail
 
@@ -8,13 +10,21 @@ PKGS=(
   build-essential autoconf automake libtool pkg-config
   libsnmp-dev snmpd snmp snmptrapd libcurl4-openssl-dev openssl
   libyajl-dev libcsv-dev libcmocka-dev
-  smitools python3 python3-yaml npm
-  clang libclang-rt-14-dev valgrind
+  smitools python3 python3-yaml npm tzdata
+  prometheus-snmp-exporter prometheus curl
+  clang 'libclang-rt-dev|libclang-rt-14-dev' valgrind
+  # the Debian package and its tests (tests/deb/install-test.sh, tests/debian13.sh);
+  # systemd.pc (the unit directory) is in systemd-dev from Debian 13 on
+  debhelper lintian debootstrap zstd git 'systemd-dev|systemd'
 )
 
 missing=()
 for p in "${PKGS[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  have=0
+  for alt in ${p//|/ }; do
+    dpkg-query -W -f='${Status}' "$alt" 2>/dev/null | grep -q "install ok installed" && have=1
+  done
+  [ "$have" = 1 ] || missing+=("$p")
 done
 # npm: the machine's own Node.js installation counts (it carries the IETF base MIBs' source)
 if [ "${#missing[@]}" -gt 0 ] && command -v npm >/dev/null 2>&1; then
@@ -31,6 +41,16 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+# an alternative: the first one the release has (Debian 13 has no libclang-rt-14-dev)
+pick() {
+  local alt policy
+  for alt in ${1//|/ }; do
+    policy=$(apt-cache policy "$alt" 2>/dev/null || true)
+    [[ $policy == *"Candidate: "[^\(]* ]] && { echo "$alt"; return; }
+  done
+  echo "${1%%|*}"
+}
+for i in "${!missing[@]}"; do missing[i]=$(pick "${missing[i]}"); done
 apt-get install -y -q --no-install-recommends "${missing[@]}"
 # Debian starts the system snmpd on install; our tests and demo run their own.
 # Leave the system service as the administrator has it.

@@ -62,17 +62,7 @@ OID_LAST_ERROR="$(sd_oid smsDistSourceLastError).0"
 
 # smsDistSourceLastError's octets as text, whatever they are (asked for in hex,
 # so no quoting or escaping by snmpget gets in the way).
-last_error() {
-    local out
-    out=$(snmpget -v2c -c public -t 2 -r 1 -On -Ox 127.0.0.1:"$SD_PORT" "$OID_LAST_ERROR") || return 1
-    "$PYTHON3" -c '
-import sys
-v = sys.stdin.read().split(" = ", 1)[1].strip()
-if v.startswith("Hex-STRING:"):
-    sys.stdout.write(bytes.fromhex(v[len("Hex-STRING:"):].replace("\n", " ")).decode("latin-1"))
-elif v != "\"\"":
-    sys.exit("not an octet string: " + v)' <<<"$out"
-}
+last_error() { sd_last_error; }
 
 # walk_is INPUT DESC: the table walks exactly as the oracle reads INPUT.
 walk_is() {

@@ -19,17 +19,7 @@ N=$(check_walk count "$T/sample.json") || bail_out "the oracle cannot read sampl
 RAW=$("$PYTHON3" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["value"]))' "$T/sample.json")
 
 # --- a test PKI: our CA signs the server; another CA signs nothing we use --
-mkcert() {
-    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$1 test CA" \
-        -keyout "$T/$1-ca.key" -out "$T/$1-ca.pem" >>"$T/openssl.log" 2>&1
-}
-mkcert good && mkcert other || bail_out "openssl could not make the test CAs"
-printf 'subjectAltName=IP:127.0.0.1\n' >"$T/san.ext"
-openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$T/server.key" \
-    -out "$T/server.csr" >>"$T/openssl.log" 2>&1 &&
-openssl x509 -req -in "$T/server.csr" -CA "$T/good-ca.pem" -CAkey "$T/good-ca.key" \
-    -CAcreateserial -days 2 -extfile "$T/san.ext" -out "$T/server.pem" >>"$T/openssl.log" 2>&1 ||
-    bail_out "openssl could not sign the server certificate"
+sd_test_pki
 
 # --- the fake AdminService ----------------------------------------------
 PAGE=7

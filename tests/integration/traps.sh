@@ -26,18 +26,7 @@ D=$T/export
 mkdir -p "$D"
 FILE=$D/distribution.json
 
-# write_rows SPEC...: each SPEC is OBJECTID:CATEGORY:TYPE; written by rename.
-write_rows() {
-    "$PYTHON3" - "$D/.tmp" "$@" <<'PY' && mv "$D/.tmp" "$FILE"
-import json, sys
-rows = []
-for spec in sys.argv[2:]:
-    oid, cat, typ = spec.split(":")
-    rows.append({"ObjectID": oid, "MessageCategory": int(cat), "Type": int(typ), "Assets": 3,
-                 "ObjectTypeID": 2, "PackageID": oid[:8], "LastUpdateDate": "2026-11-20T08:15:00Z"})
-json.dump({"value": rows}, open(sys.argv[1], "w"))
-PY
-}
+write_rows() { sd_write_rows "$FILE" "$@"; }
 # many N TYPE: N rows ST00000..., category 1
 many() {
     "$PYTHON3" - "$D/.tmp" "$1" "$2" <<'PY' && mv "$D/.tmp" "$FILE"
@@ -48,15 +37,7 @@ rows = [{"ObjectID": "ST%06X" % i, "MessageCategory": 1, "Type": t, "Assets": 1,
 json.dump({"value": rows}, open(sys.argv[1], "w"))
 PY
 }
-# idx OBJECTID CATEGORY: the index as sub-identifiers
-idx() {
-    local s=$1 out=".${#1}" c i
-    for ((i = 0; i < ${#s}; i++)); do
-        printf -v c '%d' "'${s:i:1}"
-        out+=".$c"
-    done
-    printf '%s.%s' "$out" "$2"
-}
+idx() { sd_index "$@"; }
 
 # --- snmptrapd ---------------------------------------------------------------
 TLOG=$T/traps.log
@@ -65,9 +46,8 @@ sd_start_trapd "$T/snmptrapd.conf" "$TLOG" -On || bail_out "snmptrapd did not st
 TPORT=$SD_TRAPD_PORT
 
 # traps NOTIFICATION [ERE]: how many received traps are NOTIFICATION (and match ERE)
-traps() { grep -E "= OID: $1([[:space:]]|\$)" "$TLOG" | grep -c -E -- "${2:-.}"; }
-traps_reach() { [ "$(traps "$@")" -ge "${WANT:-1}" ]; }
-wait_trap() { SD_WATCH_PID=$SD_AGENT_PID sd_poll traps_reach "$@"; }
+traps() { sd_traps "$@"; }
+wait_trap() { sd_wait_trap "$@"; }
 
 SD_MASTER_EXTRA="trap2sink 127.0.0.1:$TPORT public"
 sd_start_master

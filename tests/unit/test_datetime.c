@@ -118,7 +118,7 @@ static void test_dmtf_rejections(void **state)
     check_bad("00000001132312.000000:000", "a DMTF interval, not a date");
     check_bad("2026****081500.000000+000", "'*' outside the fraction of a DMTF datetime");
     check_bad("**************.******+***", "'*' outside the fraction of a DMTF datetime");
-    check_bad("20261120081500.000000+***", "no UTC offset (ambiguous local time)");
+    check_bad("20261120081500.000000+***", "no UTC offset (local time): set sourceTimeZone");
     check_bad("20261120081500.000000+0*0", "malformed DMTF datetime");
     check_bad("2026112008150x.000000+000", "malformed DMTF datetime");
     check_bad("20261120081500.00000x+000", "malformed DMTF datetime");
@@ -167,15 +167,20 @@ static void test_msdate_rejections(void **state)
 static void test_iso_rejections(void **state)
 {
     (void)state;
-    check_bad("11/20/2026 8:15 AM", "not a date in ISO 8601, DMTF or /Date(ms)/ form");
-    check_bad("20.11.2026 08:15:00", "not a date in ISO 8601, DMTF or /Date(ms)/ form");
+    /* culture text: the message names the directives that read it */
+    check_bad("11/20/2026 8:15 AM", "looks like a culture-dependent local date: set "
+              "sourceDateFormat (e.g. en-US) and sourceTimeZone");
+    check_bad("20.11.2026 08:15:00", "looks like a culture-dependent local date: set "
+              "sourceDateFormat (e.g. de-DE) and sourceTimeZone");
     check_bad("Friday, November 20, 2026 8:15:00 AM",
               "not a date in ISO 8601, DMTF or /Date(ms)/ form");
     check_bad(" 2026-11-20T08:15:00Z", "not a date in ISO 8601, DMTF or /Date(ms)/ form");
     check_bad("", "empty");
-    check_bad("2026-11-20T08:15:00", "no UTC offset (ambiguous local time)");
-    check_bad("2026-11-20 08:15", "no UTC offset (ambiguous local time)");
-    check_bad("2021-05-18T18:12:29.4340724", "no UTC offset (ambiguous local time)");
+    check_bad("2026-11-20T08:15:00", "no UTC offset (local time): set sourceTimeZone");
+    check_bad("2026-11-20 08:15", "no UTC offset (local time): set sourceTimeZone");
+    check_bad("2021-05-18T18:12:29.4340724", "no UTC offset (local time): set sourceTimeZone");
+    /* the fields are checked before the missing offset is reported */
+    check_bad("2026-11-31T08:15:00", "day 31 out of range (2026-11 has 30 days)");
     check_bad("2026-11-20", "date without a time of day");
     check_bad("2026-13-01T00:00:00Z", "month 13 out of range");
     check_bad("2026-00-01T00:00:00Z", "month 0 out of range");

@@ -80,8 +80,9 @@ static void test_semicolons(void **state)
     assert_int_equal(fx->d.rejected, 1);
     assert_int_equal(fx->msgs.n, 1);
     assert_string_equal(fx->msgs.v[0].text,
-                        "export.csv: row 2: LastUpdateDate: not a date in ISO 8601, DMTF or "
-                        "/Date(ms)/ form (\"20.11.2026 08:15:00\"); row skipped");
+                        "export.csv: row 2: LastUpdateDate: looks like a culture-dependent "
+                        "local date: set sourceDateFormat (e.g. de-DE) and sourceTimeZone "
+                        "(\"20.11.2026 08:15:00\"); row skipped");
     assert_int_equal(fx->rows.n, 2);
     fx_check_row(fx, 0, &(struct want){ "PS100095", 1, 12, 2, 1, "PS100095",
                                      DT(2026, 11, 20, 8, 15, 0, 0), 1 });

@@ -165,9 +165,10 @@ static void test_bad_rows(void **state)
         "row 21: Type: out of range 0..2147483647 (\"2147483648\")",
         "row 22: Type: missing",
         "row 23: Type: null or empty",
-        "row 24: LastUpdateDate: not a date in ISO 8601, DMTF or /Date(ms)/ form "
-            "(\"11/20/2026 8:15 AM\")",
-        "row 25: LastUpdateDate: no UTC offset (ambiguous local time) (\"2026-11-20T08:15:00\")",
+        "row 24: LastUpdateDate: looks like a culture-dependent local date: set "
+            "sourceDateFormat (e.g. en-US) and sourceTimeZone (\"11/20/2026 8:15 AM\")",
+        "row 25: LastUpdateDate: no UTC offset (local time): set sourceTimeZone "
+            "(\"2026-11-20T08:15:00\")",
         "row 26: LastUpdateDate: not a string (1574202819000)",
         "row 27: PackageID: not a string (95)",
         "row 28: PackageID: 256 characters, at most 255 "

@@ -78,7 +78,8 @@ static const struct hcase cases[] = {
     { "deep-nesting.json", DOC, 0,
       "JSON error at line 1, column 2049: maximum parsing depth reached" },
     { "all-rows-bad.json", LOAD, 0,
-      "none of the 2 rows could be used (see the row messages); document refused" },
+      "none of the 2 rows could be used (first: row 1: Assets: negative (-1)); "
+      "document refused" },
     /* JSON: one row rejected */
     { "type-object-number.json", ROW, 2,
       "row 2: Assets: object or array, not a number; row skipped" },

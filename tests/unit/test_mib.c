@@ -14,7 +14,7 @@
 
 static const oid objects[] = { SD_OID_OBJECTS };
 #define OLEN OID_LENGTH(objects)
-#define NBEFORE 18     /* source and summary scalars: before the table */
+#define NBEFORE 20     /* source (with the two config scalars) and summary scalars: before the table */
 #define NAFTER 4       /* notification counters: after it */
 #define NSCALARS (NBEFORE + NAFTER)
 

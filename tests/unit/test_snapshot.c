@@ -336,6 +336,47 @@ static void test_diff_finds_every_transition(void **state)
     sd_msgs_fini(&m);
 }
 
+/* errorTypes 3 -> 3 5 with the same rows: not "the same", and the diff
+ * judges each side by its own policy (issue: a policy change applied at once). */
+static void test_policy_change_alone_is_a_change(void **state)
+{
+    struct sd_rows r;
+    struct sd_msgs m;
+    struct sd_snapshot *a, *b;
+    struct sd_policy p3 = { .error_types = { 3 }, .n_error_types = 1 };
+    struct sd_policy p35 = { .error_types = { 5, 3 }, .n_error_types = 2 };
+    struct sd_policy p53 = { .error_types = { 3, 5 }, .n_error_types = 2 };
+    struct seen seen = { .n = 0 };
+
+    sd_msgs_init(&m, 0);
+    sd_rows_init(&r);
+    add(&r, "AA", 1, 3, 1, 1, 1);       /* error under both */
+    add(&r, "AB", 1, 5, 1, 1, 2);       /* error only under 3 5: entered */
+    add(&r, "AC", 1, 1, 1, 1, 3);       /* success under both */
+    a = sd_snapshot_build(&r, &p3, 0, "test", &m);
+    sd_rows_init(&r);
+    add(&r, "AA", 1, 3, 1, 1, 1);
+    add(&r, "AB", 1, 5, 1, 1, 2);
+    add(&r, "AC", 1, 1, 1, 1, 3);
+    b = sd_snapshot_build(&r, &p35, 0, "test", &m);
+
+    assert_true(sd_policy_equal(&p35, &p53));
+    assert_false(sd_policy_equal(&p3, &p35));
+    assert_false(sd_snapshot_same_rows(a, b));
+    assert_int_equal(a->sum.rows_error, 1);
+    assert_int_equal(b->sum.rows_error, 2);
+    assert_int_equal(sd_snapshot_diff(a, b, &p35, record, &seen), 1);
+    assert_int_equal(seen.change[0], SD_CHANGE_ENTERED);
+    assert_string_equal(seen.oid[0], "AB");
+    seen.n = 0;                         /* and back: 3 5 -> 3, AB left */
+    assert_int_equal(sd_snapshot_diff(b, a, &p3, record, &seen), 1);
+    assert_int_equal(seen.change[0], SD_CHANGE_LEFT);
+    assert_string_equal(seen.oid[0], "AB");
+    sd_snapshot_free(a);
+    sd_snapshot_free(b);
+    sd_msgs_fini(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_duplicates_keep_latest_then_last),
         cmocka_unit_test(test_summary_by_type),
         cmocka_unit_test(test_policy_is_configurable),
+        cmocka_unit_test(test_policy_change_alone_is_a_change),
         cmocka_unit_test(test_find_exact_only),
         cmocka_unit_test(test_next_with_partial_and_odd_indexes),
         cmocka_unit_test(test_next_with_a_walk_cursor),
