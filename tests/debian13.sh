@@ -77,16 +77,7 @@ show_log() { tail -n "${2:-40}" "$T/$1.log" | sed 's/^/#   /'; }
 
 # --- the source -------------------------------------------------------------------
 src=$T/src
-mkdir -p "$src"
-if [ "$from_tree" = 1 ]; then
-    diag "from a copy of the work tree $top"
-    (cd "$top" && git ls-files -z -co --exclude-standard |
-        timeout 300 tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$src" ||
-        bail "cannot copy the work tree"
-else
-    timeout 300 git clone -q "$top" "$src" 2>"$T/clone.log" || { cat "$T/clone.log"; bail "git clone $top failed"; }
-    diag "$(git -C "$src" rev-parse --short HEAD) (a clean clone of HEAD)"
-fi
+sdc_source "$top" "$src" "$from_tree" || bail "cannot get the source"
 
 # --- the chroot: trixie with what tools/install-deps.sh installs ---------------------------
 t0=$SECONDS

@@ -34,6 +34,24 @@ SDC_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 sdc_say() { printf '# %s\n' "$*"; }
 
 # What is mounted at or under DIR, deepest first (from /proc/self/mountinfo).
+# sdc_source TOP DEST FROM_TREE: the source to test in DEST: a clean clone of
+# TOP's HEAD, or (FROM_TREE=1) a copy of TOP's work tree, tracked and untracked
+# files that git does not ignore. 0, or 1 with the reason said.
+sdc_source() {
+    local top=$1 dest=$2 from_tree=$3
+    mkdir -p "$dest" || return 1
+    if [ "$from_tree" = 1 ]; then
+        sdc_say "a copy of the work tree $top"
+        (cd "$top" && git ls-files -z -co --exclude-standard |
+            timeout 300 tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$dest" ||
+            { sdc_say "cannot copy the work tree $top"; return 1; }
+    else
+        timeout 300 git clone -q "$top" "$dest" 2>"$dest.clone.log" ||
+            { sed 's/^/# /' "$dest.clone.log"; sdc_say "git clone $top failed"; return 1; }
+        sdc_say "$(git -C "$dest" rev-parse --short HEAD) (a clean clone of HEAD)"
+    fi
+}
+
 sdc_mounts_under() {
     local dir
     dir=$(readlink -f "$1") || return 0

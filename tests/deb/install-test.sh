@@ -118,16 +118,7 @@ phase() { diag "== $1 (previous phase: $((SECONDS - phase_t0)) s)"; phase_t0=$SE
 # --- 1. build -----------------------------------------------------------------
 phase "build"
 src=$T/src/smsdistd
-mkdir -p "$src"
-if [ "$from_tree" = 1 ]; then
-    diag "building from a copy of the work tree $top"
-    (cd "$top" && git ls-files -z -co --exclude-standard |
-        timeout 300 tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -xf - -C "$src" ||
-        bail "cannot copy the work tree"
-else
-    timeout 300 git clone -q "$top" "$src" 2>"$T/clone.log" || { cat "$T/clone.log"; bail "git clone $top failed"; }
-    diag "building $(git -C "$src" rev-parse --short HEAD) (a clean clone of HEAD)"
-fi
+sdc_source "$top" "$src" "$from_tree" || bail "cannot get the source to build"
 [ -d "$src/debian" ] || bail "no debian/ in the source (not committed yet? try --from-tree)"
 version=$(sed -n 's/^AC_INIT(\[smsdistd\], *\[\([^]]*\)\].*/\1/p' "$src/configure.ac")
 arch=$(dpkg --print-architecture)
