@@ -606,6 +606,12 @@ int sd_datefmt_parse(const char *spec, struct sd_datefmt *out, char *err, size_t
     len = strlen(spec);
     while (len && (spec[len - 1] == ' ' || spec[len - 1] == '\t' || spec[len - 1] == '\r'))
         len--;
+    /* a pattern's literals reach row messages: printable ASCII only */
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)spec[i] < 0x20 || (unsigned char)spec[i] > 0x7e) {
+            snprintf(err, errlen, "sourceDateFormat: byte %zu is not printable ASCII", i + 1);
+            return -1;
+        }
     /* the whole value quoted, as a shell user might write it */
     if (len >= 2 && (spec[0] == '"' || spec[0] == '\'') && spec[len - 1] == spec[0] &&
         !memchr(spec + 1, spec[0], len - 2)) {
