@@ -180,6 +180,21 @@ static void loaded(struct sd_load_result *r, time_t now)
     sd_health_good(&health, now);
 }
 
+/* httpAuth windows: one line when loads start or stop going through NTLM
+ * because Kerberos fails, not one per load. */
+static void auth_fallback(const struct sd_load_result *r)
+{
+    static char said[sizeof(r->auth_note)];
+
+    if (strcmp(said, r->auth_note) == 0)
+        return;
+    if (r->auth_note[0])
+        snmp_log(LOG_WARNING, "authenticated with NTLM instead of Kerberos: %s\n", r->auth_note);
+    else
+        snmp_log(LOG_NOTICE, "no longer falling back to NTLM\n");
+    snprintf(said, sizeof(said), "%s", r->auth_note);
+}
+
 static void failed(const struct sd_load_result *r, time_t now)
 {
     /* One line per change of trouble, not one per retry. */
@@ -201,9 +216,10 @@ static void on_loader(int fd, void *data)
     if (!r)
         return;
     log_msgs(&r->msgs);
-    if (r->snap)
+    if (r->snap) {
+        auth_fallback(r);
         loaded(r, now);
-    else
+    } else
         failed(r, now);
     sd_loader_retire(loader, NULL, r);
     sd_notify_state(sd_health_state(&health, now));
@@ -299,8 +315,12 @@ int sd_agent_start(const struct sd_config *cfg)
     sd_notify_configure(&cfg->notify);
     served.conf = &confstat;
     state_alarm = snmp_alarm_register(1, SA_REPEAT, check_state, NULL);
-    if (cfg->krb5_keytab)       /* before the loader thread exists: setenv is not thread-safe */
-        setenv("KRB5_CLIENT_KTNAME", cfg->krb5_keytab, 1);
+    /* Kerberos tickets (got from krb5Keytab) stay in this process's memory
+     * unless the operator names a cache (KRB5CCNAME), whatever a reload
+     * configures later; set before the loader thread exists: setenv is
+     * not thread-safe. */
+    if (!getenv("KRB5CCNAME"))
+        setenv("KRB5CCNAME", "MEMORY:smsdistd", 1);
     /* a subagent hears of a refused registration only through the log */
     if (netsnmp_ds_get_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE) &&
         sd_logwatch_add(on_agentx_log, NULL) == 0)

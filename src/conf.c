@@ -40,6 +40,15 @@ static void deep_check_file(const char *token, const char *path)
         explicit_bzero(buf, sizeof(buf));
         return;
     }
+    if (strcmp(token, "krb5Keytab") == 0) {     /* a secret as well: the same rules */
+        fd = sd_http_open_private(token, path, msg, sizeof(msg));
+        if (fd < 0) {
+            config_perror(msg);
+            cfg->errors++;
+        } else
+            close(fd);
+        return;
+    }
     fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         snprintf(msg, sizeof(msg), "%s: cannot read %s: %s", token, path, strerror(errno));
@@ -81,7 +90,6 @@ static void deep_check_source(const char *uri)
 void sd_config_defaults(struct sd_config *c)
 {
     free(c->source);
-    free(c->krb5_keytab);
     sd_tz_free(c->dates.tz);
     memset(c, 0, sizeof(*c));
     sd_policy_default(&c->policy);
@@ -98,8 +106,6 @@ void sd_config_release(struct sd_config *c)
 {
     free(c->source);
     c->source = NULL;
-    free(c->krb5_keytab);
-    c->krb5_keytab = NULL;
     sd_tz_free(c->dates.tz);
     c->dates.tz = NULL;
 }
@@ -229,6 +235,7 @@ static void parse_auth(const char *token, char *line)
     static const struct { const char *name; enum sd_http_auth auth; } names[] = {
         { "none", SD_AUTH_NONE }, { "basic", SD_AUTH_BASIC },
         { "ntlm", SD_AUTH_NTLM }, { "negotiate", SD_AUTH_NEGOTIATE },
+        { "windows", SD_AUTH_WINDOWS },
     };
 
     for (size_t i = 0; line && i < sizeof(names) / sizeof(names[0]); i++) {
@@ -237,7 +244,7 @@ static void parse_auth(const char *token, char *line)
             return;
         }
     }
-    config_perror("httpAuth: one of negotiate, ntlm, basic, none");
+    config_perror("httpAuth: one of negotiate, windows, ntlm, basic, none");
     cfg->errors++;
 }
 
@@ -246,6 +253,7 @@ static void parse_path(const char *token, char *line)
 {
     struct { const char *token; char *dst; size_t len; } paths[] = {
         { "httpCredentials", cfg->http.credentials, sizeof(cfg->http.credentials) },
+        { "krb5Keytab", cfg->http.keytab, sizeof(cfg->http.keytab) },
         { "tlsCAFile", cfg->http.ca_file, sizeof(cfg->http.ca_file) },
         { "tlsCAPath", cfg->http.ca_path, sizeof(cfg->http.ca_path) },
         { "tlsClientCert", cfg->http.client_cert, sizeof(cfg->http.client_cert) },
@@ -261,14 +269,47 @@ static void parse_path(const char *token, char *line)
         return;
     }
     deep_check_file(token, line);
-    if (strcmp(token, "krb5Keytab") == 0) {
-        free(cfg->krb5_keytab);
-        cfg->krb5_keytab = strdup(line);
-        return;
-    }
     for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
         if (strcmp(token, paths[i].token) == 0)
             snprintf(paths[i].dst, paths[i].len, "%s", line);
+}
+
+/* krb5Principal NAME[@REALM] */
+static void parse_principal(const char *token, char *line)
+{
+    if (!line || !*line || strpbrk(line, " \t") ||
+        strlen(line) >= sizeof(cfg->http.principal)) {
+        config_perror("krb5Principal: one principal name, e.g. smsdistd@EXAMPLE.COM");
+        cfg->errors++;
+        return;
+    }
+    snprintf(cfg->http.principal, sizeof(cfg->http.principal), "%s", line);
+}
+
+/* httpResolve HOST:PORT:ADDRESS (repeatable) */
+static void parse_resolve(const char *token, char *line)
+{
+    char err[400], msg[480];
+
+    if (!line || strlen(line) >= sizeof(cfg->http.resolve[0])) {
+        config_perror("httpResolve: HOST:PORT:ADDRESS, e.g. httpResolve "
+                      "cm01.example.com:443:192.0.2.10");
+        cfg->errors++;
+        return;
+    }
+    if (sd_http_check_resolve(line, err, sizeof(err)) < 0) {
+        snprintf(msg, sizeof(msg), "httpResolve: %s", err);
+        config_perror(msg);
+        cfg->errors++;
+        return;
+    }
+    if (cfg->http.n_resolve >= SD_HTTP_MAX_RESOLVE) {
+        snprintf(msg, sizeof(msg), "httpResolve: at most %d lines", SD_HTTP_MAX_RESOLVE);
+        config_perror(msg);
+        cfg->errors++;
+        return;
+    }
+    snprintf(cfg->http.resolve[cfg->http.n_resolve++], sizeof(cfg->http.resolve[0]), "%s", line);
 }
 
 /* yes/no directives. */
@@ -372,9 +413,11 @@ static const struct directive {
     { "maxRows", parse_number, "N   (refuse a document with more rows; default 1000000)" },
     { "maxSourceBytes", parse_number, "BYTES   (refuse a larger source; default 268435456)" },
     { "logRejectedRows", parse_number, "N   (row messages logged per load; default 20)" },
-    { "httpAuth", parse_auth, "negotiate|ntlm|basic|none   (AdminService authentication; default negotiate)" },
+    { "httpAuth", parse_auth, "negotiate|windows|ntlm|basic|none   (AdminService authentication; windows: Negotiate, else NTLM with httpCredentials; default negotiate)" },
     { "httpCredentials", parse_path, "/PATH   (user:password; owned by smsdistd's user, mode 0600)" },
-    { "krb5Keytab", parse_path, "/PATH   (Kerberos keytab for negotiate; read at start)" },
+    { "krb5Keytab", parse_path, "/PATH   (Kerberos keytab for negotiate and windows; owned by smsdistd's user, mode 0600; read at each load)" },
+    { "krb5Principal", parse_principal, "NAME[@REALM]   (the keytab's principal to use; default its first)" },
+    { "httpResolve", parse_resolve, "HOST:PORT:ADDRESS   (connect there for HOST:PORT, as curl --resolve; repeatable)" },
     { "tlsCAFile", parse_path, "/PATH   (CA certificates, PEM)" },
     { "tlsCAPath", parse_path, "/DIR   (hashed CA directory)" },
     { "tlsClientCert", parse_path, "/PATH   (client certificate, PEM)" },
@@ -551,5 +594,11 @@ int sd_config_check(const struct sd_config *c, char *err, size_t errlen)
                  c->dates.fmt.culture[0] ? c->dates.fmt.culture : c->dates.fmt.pattern);
         return -1;
     }
+    if (c->http.credentials[0] && c->http.auth == SD_AUTH_NEGOTIATE)
+        snmp_log(LOG_WARNING, "httpCredentials is not used with httpAuth negotiate (Kerberos "
+                 "takes its tickets from krb5Keytab or a credential cache); httpAuth windows "
+                 "falls back to NTLM with it\n");
+    if (c->http.principal[0] && !c->http.keytab[0])
+        snmp_log(LOG_WARNING, "krb5Principal is not used without krb5Keytab\n");
     return 0;
 }

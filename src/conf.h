@@ -27,7 +27,6 @@ struct sd_config {
     unsigned load_timeout;      /* seconds for a whole load, all pages */
     struct sd_http_opts http;
     struct sd_notify_cfg notify;
-    char *krb5_keytab;          /* owned; applied at start */
     struct sd_dateopts dates;   /* sourceTimeZone (dates.tz: one owned ref, or NULL),
                                  * sourceDateFormat */
     unsigned errors;            /* directives that failed to parse */

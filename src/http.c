@@ -12,9 +12,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http.h"
+#include "krb.h"
 
 #define SELECT_PROPS "ObjectID,MessageCategory,Assets,LastUpdateDate,ObjectTypeID,PackageID,Type"
 
@@ -105,44 +107,73 @@ done:
     return out;
 }
 
-int sd_http_read_credentials(const char *path, char *out, size_t outlen,
-                             char *err, size_t errlen)
+int sd_http_open_private(const char *what, const char *path, char *err, size_t errlen)
 {
     struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    ssize_t got;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 
     if (fd < 0) {
-        snprintf(err, errlen, "credentials file %s: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s %s: %s", what, path, strerror(errno));
         return -1;
     }
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        snprintf(err, errlen, "credentials file %s: not a regular file", path);
+        snprintf(err, errlen, "%s %s: not a regular file", what, path);
         goto fail;
     }
     if (st.st_uid != geteuid() || (st.st_mode & 077)) {
-        snprintf(err, errlen, "credentials file %s: refused: mode %04o, owner uid %u; it must "
+        snprintf(err, errlen, "%s %s: refused: mode %04o, owner uid %u; it must "
                  "belong to uid %u and be readable by nobody else (chmod 600)",
-                 path, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid, (unsigned)geteuid());
+                 what, path, (unsigned)(st.st_mode & 07777), (unsigned)st.st_uid,
+                 (unsigned)geteuid());
         goto fail;
     }
+    return fd;
+fail:
+    close(fd);
+    return -1;
+}
+
+int sd_http_read_credentials(const char *path, char *out, size_t outlen,
+                             char *err, size_t errlen)
+{
+    int fd = sd_http_open_private("credentials file", path, err, errlen);
+    ssize_t got;
+
+    if (fd < 0)
+        return -1;
     got = read(fd, out, outlen - 1);
+    close(fd);
     if (got <= 0) {
         snprintf(err, errlen, "credentials file %s: empty or unreadable", path);
-        goto fail;
+        return -1;
     }
     out[got] = '\0';
     out[strcspn(out, "\r\n")] = '\0';
     if (!strchr(out, ':')) {
         snprintf(err, errlen, "credentials file %s: first line must be user:password", path);
         explicit_bzero(out, outlen);
-        goto fail;
+        return -1;
     }
-    close(fd);
     return 0;
-fail:
-    close(fd);
-    return -1;
+}
+
+int sd_http_check_resolve(const char *entry, char *err, size_t errlen)
+{
+    const char *c1 = strchr(entry, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+    char *end;
+    unsigned long port;
+
+    if (!c1 || !c2 || c1 == entry || !c2[1] || strchr(entry, ' ')) {
+        snprintf(err, errlen, "'%s' is not HOST:PORT:ADDRESS (e.g. "
+                 "provider.example.com:443:192.0.2.10)", entry);
+        return -1;
+    }
+    port = strtoul(c1 + 1, &end, 10);
+    if (end != c2 || port < 1 || port > 65535) {
+        snprintf(err, errlen, "'%s': the port must be a number from 1 to 65535", entry);
+        return -1;
+    }
+    return 0;
 }
 
 /* --- a load's session ------------------------------------------------------ */
@@ -155,7 +186,11 @@ struct sd_http_session {
     size_t total;               /* bytes of the pages so far */
     unsigned pages;             /* GETs asked for */
     int stop;                   /* why on_progress stopped the transfer, or 0 */
+    struct curl_slist *resolve; /* httpResolve */
+    long scheme;                /* CURLAUTH_* in use; httpAuth windows moves to NTLM */
     char userpwd[512];          /* read once; wiped at the end */
+    char user[128];             /* its user part, for messages */
+    char krb_why[400];          /* windows: why Kerberos was given up for NTLM */
     char curl_err[CURL_ERROR_SIZE];
 };
 
@@ -204,16 +239,6 @@ static int on_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
     return s->stop != 0;
 }
 
-static long curl_auth(enum sd_http_auth a)
-{
-    switch (a) {
-    case SD_AUTH_BASIC: return CURLAUTH_BASIC;
-    case SD_AUTH_NTLM: return CURLAUTH_NTLM;
-    case SD_AUTH_NEGOTIATE: return CURLAUTH_NEGOTIATE;
-    default: return CURLAUTH_NONE;
-    }
-}
-
 static void set_tls(CURL *c, const struct sd_http_opts *o)
 {
     if (o->ca_file[0])
@@ -230,26 +255,62 @@ static void set_tls(CURL *c, const struct sd_http_opts *o)
     }
 }
 
-/* Reads the credentials (once per load) and hands them to curl. */
+static void use_scheme(struct sd_http_session *s, long scheme)
+{
+    s->scheme = scheme;
+    curl_easy_setopt(s->c, CURLOPT_HTTPAUTH, scheme);
+    /* Negotiate: the credential cache (filled from krb5Keytab), no password */
+    curl_easy_setopt(s->c, CURLOPT_USERPWD, scheme == CURLAUTH_NEGOTIATE ? ":" : s->userpwd);
+}
+
+/* Reads the credentials (once per load), gets a Kerberos ticket from
+ * krb5Keytab when one is needed, and tells curl the scheme. */
 static int set_auth(struct sd_http_session *s, char *err, size_t errlen)
 {
     const struct sd_http_opts *o = s->o;
+    bool kerberos = o->auth == SD_AUTH_NEGOTIATE || o->auth == SD_AUTH_WINDOWS;
 
     if (o->auth == SD_AUTH_NONE)
         return 0;
-    curl_easy_setopt(s->c, CURLOPT_HTTPAUTH, curl_auth(o->auth));
-    if (o->credentials[0]) {
+    if (o->credentials[0] && o->auth != SD_AUTH_NEGOTIATE) {
         if (sd_http_read_credentials(o->credentials, s->userpwd, sizeof(s->userpwd),
                                      err, errlen) < 0)
             return -1;
-    } else if (o->auth == SD_AUTH_NEGOTIATE) {
-        snprintf(s->userpwd, sizeof(s->userpwd), ":");  /* Kerberos: the credential cache or keytab */
-    } else {
+        snprintf(s->user, sizeof(s->user), "%.*s", (int)strcspn(s->userpwd, ":"), s->userpwd);
+    } else if (!kerberos) {
         snprintf(err, errlen, "httpAuth %s needs httpCredentials",
                  o->auth == SD_AUTH_BASIC ? "basic" : "ntlm");
         return -1;
     }
-    curl_easy_setopt(s->c, CURLOPT_USERPWD, s->userpwd);
+    if (!kerberos) {
+        use_scheme(s, o->auth == SD_AUTH_BASIC ? CURLAUTH_BASIC : CURLAUTH_NTLM);
+        return 0;
+    }
+    if (o->keytab[0] && sd_krb_ensure(o->keytab, o->principal, s->krb_why,
+                                      sizeof(s->krb_why)) < 0) {
+        if (o->auth == SD_AUTH_NEGOTIATE || !s->userpwd[0]) {
+            snprintf(err, errlen, "%s", s->krb_why);
+            return -1;
+        }
+        use_scheme(s, CURLAUTH_NTLM);   /* windows: as a Windows client, NTLM instead */
+        return 0;
+    }
+    use_scheme(s, CURLAUTH_NEGOTIATE);
+    return 0;
+}
+
+static int set_resolve(struct sd_http_session *s, char *err, size_t errlen)
+{
+    for (unsigned i = 0; i < s->o->n_resolve && i < SD_HTTP_MAX_RESOLVE; i++) {
+        struct curl_slist *l = curl_slist_append(s->resolve, s->o->resolve[i]);
+        if (!l) {
+            snprintf(err, errlen, "out of memory starting an HTTP session");
+            return -1;
+        }
+        s->resolve = l;
+    }
+    if (s->resolve)
+        curl_easy_setopt(s->c, CURLOPT_RESOLVE, s->resolve);
     return 0;
 }
 
@@ -288,7 +349,7 @@ struct sd_http_session *sd_http_session_new(const struct sd_http_opts *o, size_t
     curl_easy_setopt(s->c, CURLOPT_QUICK_EXIT, 1L);
 #endif
     set_tls(s->c, o);
-    if (set_auth(s, err, errlen) < 0)
+    if (set_resolve(s, err, errlen) < 0 || set_auth(s, err, errlen) < 0)
         goto fail;
     return s;
 fail:
@@ -302,6 +363,7 @@ void sd_http_session_free(struct sd_http_session *s)
         return;
     if (s->c)
         curl_easy_cleanup(s->c);
+    curl_slist_free_all(s->resolve);
     explicit_bzero(s->userpwd, sizeof(s->userpwd));
     free(s);
 }
@@ -370,12 +432,149 @@ static void describe_failure(const struct sd_http_session *s, CURLcode rc, const
 static const char *status_hint(long status)
 {
     switch (status) {
-    case 401: return ": authentication refused (check httpAuth and httpCredentials, "
-                     "or the Kerberos ticket)";
     case 403: return ": the account is not a ConfigMgr administrative user";
     case 404: return ": not found (is the AdminService at this path?)";
     default: return "";
     }
+}
+
+/* The schemes of a 401's WWW-Authenticate, in words. */
+static void offered(long avail, char *buf, size_t len)
+{
+    static const struct { long bit; const char *name; } names[] = {
+        { CURLAUTH_NEGOTIATE, "Negotiate" }, { CURLAUTH_NTLM, "NTLM" },
+        { CURLAUTH_BASIC, "Basic" }, { CURLAUTH_DIGEST, "Digest" },
+    };
+    size_t n = 0;
+
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if ((avail & names[i].bit) && n < len)
+            n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " and " : "", names[i].name);
+    if (!n)
+        snprintf(buf, len, "no scheme smsdistd knows");
+}
+
+/* Seconds the server's clock (its Date header) is ahead of ours; 0 when
+ * it sent none. */
+static long server_clock_ahead(struct sd_http_session *s)
+{
+    struct curl_header *h;
+    time_t theirs;
+
+    if (curl_easy_header(s->c, "Date", 0, CURLH_HEADER, -1, &h) != CURLHE_OK)
+        return 0;
+    theirs = curl_getdate(h->value, NULL);
+    return theirs == -1 ? 0 : (long)(theirs - time(NULL));
+}
+
+/* Why Negotiate got a 401 from a server that offers it: no ticket for the
+ * SPN (the KDC says why), or a ticket the server refused (its clock, or
+ * its key). */
+static void negotiate_refused(struct sd_http_session *s, const char *url, char *why, size_t len)
+{
+    char *host = NULL;
+    CURLU *u = curl_url();
+    long ahead, starts = 0, kdc_ahead;
+
+    if (!u || curl_url_set(u, CURLUPART_URL, url, 0) ||
+        curl_url_get(u, CURLUPART_HOST, &host, 0)) {
+        snprintf(why, len, "Kerberos: the URL has no host name");
+        goto done;
+    }
+    if (sd_krb_diagnose(host, why, len, &starts) == 1) {
+        ahead = server_clock_ahead(s);
+        /* the ticket's start is the KDC's clock (MIT's kdc_timesync follows it) */
+        kdc_ahead = starts - ((long)time(NULL) + ahead);
+        if (ahead > SD_KRB_CLOCKSKEW || ahead < -SD_KRB_CLOCKSKEW)
+            snprintf(why, len, "clock skew: the server's clock is %ld s %s this host's "
+                     "(Kerberos allows %d s): keep both in time with the domain controllers "
+                     "(chrony or systemd-timesyncd)", labs(ahead),
+                     ahead > 0 ? "ahead of" : "behind", SD_KRB_CLOCKSKEW);
+        else if (kdc_ahead > SD_KRB_CLOCKSKEW)
+            snprintf(why, len, "clock skew: the KDC's clock is %ld s ahead of the server's (the "
+                     "ticket is not valid yet for it; Kerberos allows %d s): keep the domain "
+                     "controllers and the provider in time", kdc_ahead, SD_KRB_CLOCKSKEW);
+    }
+done:
+    curl_free(host);
+    curl_url_cleanup(u);
+}
+
+/* The user of a URL's user:password@, if it has one. */
+static bool url_user(const char *url, char *user, size_t len)
+{
+    CURLU *u = curl_url();
+    char *name = NULL;
+    bool has = u && !curl_url_set(u, CURLUPART_URL, url, 0) &&
+               !curl_url_get(u, CURLUPART_USER, &name, CURLU_URLDECODE) && name && *name;
+
+    if (has)
+        snprintf(user, len, "%s", name);
+    curl_free(name);
+    curl_url_cleanup(u);
+    return has;
+}
+
+/* A 401 in words: what the server offered, what was tried, and why it
+ * failed, without the password. */
+static void describe_401(struct sd_http_session *s, const char *url, char *why, size_t len)
+{
+    const struct sd_http_opts *o = s->o;
+    long avail = 0;
+    char offers[64], user[128];
+
+    curl_easy_getinfo(s->c, CURLINFO_HTTPAUTH_AVAIL, &avail);
+    offered(avail, offers, sizeof(offers));
+    if (o->auth == SD_AUTH_NONE && url_user(url, user, sizeof(user)))
+        snprintf(why, len, "Basic: the server refused %s, the user in the URL (check the "
+                 "password there; it offers %s)", user, offers);
+    else if (o->auth == SD_AUTH_NONE)
+        snprintf(why, len, "the server asks for authentication (it offers %s): set httpAuth",
+                 offers);
+    else if (!(avail & s->scheme)) {
+        const char *hint = !(avail & CURLAUTH_NTLM) ? (o->auth == SD_AUTH_WINDOWS ?
+                                                       "so Kerberos must work" :
+                                                       "set httpAuth to one of them")
+                         : o->auth != SD_AUTH_WINDOWS ? "set httpAuth windows, or ntlm, with "
+                                                        "httpCredentials"
+                         : "set httpCredentials: httpAuth windows falls back to NTLM with it";
+        snprintf(why, len, "the server offers %s, not %s (%s)", offers,
+                 s->scheme == CURLAUTH_NEGOTIATE ? "Negotiate" :
+                 s->scheme == CURLAUTH_NTLM ? "NTLM" : "Basic", hint);
+    } else if (s->scheme == CURLAUTH_NEGOTIATE)
+        negotiate_refused(s, url, why, len);
+    else
+        snprintf(why, len, "%s: the server refused %s (the password in httpCredentials %s, a "
+                 "locked or expired account%s)", s->scheme == CURLAUTH_NTLM ? "NTLM" : "Basic",
+                 s->user, o->credentials,
+                 s->scheme == CURLAUTH_NTLM ? ", or the domain: write DOMAIN\\user" : "");
+    /* httpAuth windows on NTLM: what made it give Kerberos up counts too */
+    size_t n = strlen(why);
+    if (s->scheme == CURLAUTH_NTLM && s->krb_why[0] && n < len &&
+        snprintf(why + n, len - n, "; Kerberos before it: %s", s->krb_why) < 0)
+        why[n] = '\0';
+}
+
+/* httpAuth windows, after Negotiate got a 401: NTLM next, as a Windows
+ * client falls back, if the server offers it and there is a password. */
+static bool fall_back_to_ntlm(struct sd_http_session *s, const char *url)
+{
+    long avail = 0;
+
+    if (s->o->auth != SD_AUTH_WINDOWS || s->scheme != CURLAUTH_NEGOTIATE || !s->userpwd[0])
+        return false;
+    curl_easy_getinfo(s->c, CURLINFO_HTTPAUTH_AVAIL, &avail);
+    if (!(avail & CURLAUTH_NTLM))
+        return false;
+    describe_401(s, url, s->krb_why, sizeof(s->krb_why));
+    use_scheme(s, CURLAUTH_NTLM);
+    return true;
+}
+
+const char *sd_http_session_note(const struct sd_http_session *s)
+{
+    return s->scheme == CURLAUTH_NTLM && s->o->auth == SD_AUTH_WINDOWS ? s->krb_why : "";
 }
 
 /* This page's timeouts: httpTimeout and httpConnectTimeout, each cut to the
@@ -421,14 +620,23 @@ int sd_http_session_get(struct sd_http_session *s, const char *url, struct sd_bu
         ret = why;
         goto done;
     }
-    by_deadline = set_timeouts(s);
-    curl_easy_setopt(s->c, CURLOPT_URL, url);
-    curl_easy_setopt(s->c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)k.max);
-    curl_easy_setopt(s->c, CURLOPT_WRITEDATA, &k);
-    s->curl_err[0] = '\0';
-    s->stop = 0;
-    rc = curl_easy_perform(s->c);
-    curl_easy_setopt(s->c, CURLOPT_WRITEDATA, NULL);
+    for (int attempt = 0;; attempt++) {
+        by_deadline = set_timeouts(s);
+        curl_easy_setopt(s->c, CURLOPT_URL, url);
+        curl_easy_setopt(s->c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)k.max);
+        curl_easy_setopt(s->c, CURLOPT_WRITEDATA, &k);
+        s->curl_err[0] = '\0';
+        s->stop = 0;
+        rc = curl_easy_perform(s->c);
+        curl_easy_setopt(s->c, CURLOPT_WRITEDATA, NULL);
+        status = 0;
+        if (rc == CURLE_OK)
+            curl_easy_getinfo(s->c, CURLINFO_RESPONSE_CODE, &status);
+        if (status != 401 || attempt > 0 || !fall_back_to_ntlm(s, url))
+            break;
+        sd_buf_free(out);       /* the 401's body */
+        k = (struct sink){ .buf = out, .max = s->max_bytes - s->total };
+    }
     if (rc == CURLE_ABORTED_BY_CALLBACK && s->stop) {
         snprintf(err, errlen, "stopped during page %u: %s", s->pages, where);
         ret = s->stop;
@@ -446,7 +654,12 @@ int sd_http_session_get(struct sd_http_session *s, const char *url, struct sd_bu
         describe_failure(s, rc, &k, where, err, errlen);
         goto done;
     }
-    curl_easy_getinfo(s->c, CURLINFO_RESPONSE_CODE, &status);
+    if (status == 401) {
+        char refused[700];
+        describe_401(s, url, refused, sizeof(refused));
+        snprintf(err, errlen, "HTTP 401: %s: %s", refused, where);
+        goto done;
+    }
     if (status != 200) {
         snprintf(err, errlen, "HTTP %ld%s: %s", status, status_hint(status), where);
         goto done;

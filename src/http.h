@@ -12,12 +12,21 @@
 
 #include "source.h"
 
-enum sd_http_auth { SD_AUTH_NONE, SD_AUTH_BASIC, SD_AUTH_NTLM, SD_AUTH_NEGOTIATE };
+/* SD_AUTH_WINDOWS: Negotiate (Kerberos) first, NTLM with httpCredentials
+ * when Kerberos cannot be used, as a Windows client does. */
+enum sd_http_auth { SD_AUTH_NONE, SD_AUTH_BASIC, SD_AUTH_NTLM, SD_AUTH_NEGOTIATE,
+                    SD_AUTH_WINDOWS };
+
+#define SD_HTTP_MAX_RESOLVE 8
 
 /* Plain data (no pointers), so a request copies it whole to the loader. */
 struct sd_http_opts {
     enum sd_http_auth auth;
     char credentials[256];      /* file: "user:password" on its first line */
+    char keytab[256];           /* krb5Keytab: tickets for Negotiate, read at each load */
+    char principal[256];        /* krb5Principal; "" = the keytab's first */
+    char resolve[SD_HTTP_MAX_RESOLVE][300];     /* httpResolve HOST:PORT:ADDRESS */
+    unsigned n_resolve;
     char ca_file[256];
     char ca_path[256];
     char client_cert[256];
@@ -49,11 +58,19 @@ char *sd_http_first_url(const char *uri);
 char *sd_http_next_url(const char *base, const char *next, char *err, size_t errlen);
 
 /*
- * Reads the credentials file: must be a regular file owned by this process's
- * user and not readable by group or others. 0, or -1 with err set.
+ * Opens a file that holds a secret (httpCredentials, krb5Keytab; what names
+ * the directive in messages): a regular file owned by this process's user
+ * and not readable by group or others. The fd, or -1 with err set.
+ */
+int sd_http_open_private(const char *what, const char *path, char *err, size_t errlen);
+/*
+ * Reads the credentials file (checked as above): "user:password" on its
+ * first line. 0, or -1 with err set.
  */
 int sd_http_read_credentials(const char *path, char *out, size_t outlen,
                              char *err, size_t errlen);
+/* "HOST:PORT:ADDRESS" as curl's --resolve takes it? 0, or -1 with err set. */
+int sd_http_check_resolve(const char *entry, char *err, size_t errlen);
 
 /*
  * One load's HTTP: one libcurl handle for all its pages, so the connection
@@ -78,6 +95,9 @@ int sd_http_session_get(struct sd_http_session *s, const char *url, struct sd_bu
 /* Pages asked for and bytes received so far in this session. */
 unsigned sd_http_session_pages(const struct sd_http_session *s);
 size_t sd_http_session_bytes(const struct sd_http_session *s);
+/* httpAuth windows: why Kerberos was given up for NTLM in this session,
+ * or "" (for the log: a load that worked through NTLM). */
+const char *sd_http_session_note(const struct sd_http_session *s);
 /* Closes the connection and wipes the credentials. NULL is fine. */
 void sd_http_session_free(struct sd_http_session *s);
 

@@ -193,6 +193,8 @@ static int fetch_and_decode(struct sd_load_result *r, const struct sd_load_param
         }
     }
     free(url);
+    if (session)
+        snprintf(r->auth_note, sizeof(r->auth_note), "%s", sd_http_session_note(session));
     sd_http_session_free(session);
     if (rc == 0 && r->rows_seen > 0 && rows->n == 0) {
         /* A changed export format must not empty the table. The first row's

@@ -41,6 +41,7 @@ struct sd_load_result {
     struct sd_msgs msgs;        /* row-level messages, to log */
     char error[768];            /* why the load failed */
     char origin[512];           /* what was read, for messages */
+    char auth_note[512];        /* httpAuth windows: why NTLM was used, or "" */
     struct sd_snapshot *base;   /* owned ref: what `same` and `changes` refer to */
     bool same;                  /* snap has exactly base's rows */
     struct sd_changes changes;  /* base -> snap (base NULL: error rows of snap) */

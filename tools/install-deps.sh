@@ -16,6 +16,14 @@ PKGS=(
   # the Debian package and its tests (tests/deb/install-test.sh, tests/debian13.sh);
   # systemd.pc (the unit directory) is in systemd-dev from Debian 13 on
   debhelper lintian debootstrap zstd git 'systemd-dev|systemd'
+  # Windows authentication (tests/integration/kerberos.sh, ntlm.sh): MIT krb5's
+  # headers, the test servers' Negotiate and NTLM, libfaketime for the clock
+  # cases, and the libraries of the KDC that tools/krb5-kdc.sh unpacks (the
+  # packages krb5-kdc, krb5-admin-server, krb5-user are not installed: they
+  # would write /etc/krb5.conf); "t64" are Debian 13's names
+  libkrb5-dev python3-gssapi python3-impacket faketime
+  'libgssrpc4t64|libgssrpc4' libkadm5srv-mit12 libkadm5clnt-mit12 'libkdb5-10t64|libkdb5-10'
+  'libverto1t64|libverto1' 'libverto-libev1t64|libverto-libev1' libss2
 )
 
 missing=()
@@ -32,7 +40,19 @@ if [ "${#missing[@]}" -gt 0 ] && command -v npm >/dev/null 2>&1; then
   for p in "${missing[@]}"; do [ "$p" = npm ] || keep+=("$p"); done
   missing=("${keep[@]+"${keep[@]}"}")
 fi
-[ "${#missing[@]}" -eq 0 ] && exit 0
+# The MIT KDC the Kerberos tests run, unpacked once into a cache
+# (/var/cache/smsdistd-tests); exit 77 there: it cannot be had here, and
+# kerberos.sh will say why when it skips.
+krb5_kdc() {
+  local status=0
+  "$(dirname "$0")/krb5-kdc.sh" >/dev/null || status=$?
+  case $status in
+    0) ;;
+    77) echo "install-deps: no MIT KDC for tests/integration/kerberos.sh (it will be skipped)" >&2 ;;
+    *) echo "install-deps: tools/krb5-kdc.sh failed (exit $status)" >&2; exit 1 ;;
+  esac
+}
+[ "${#missing[@]}" -eq 0 ] && { krb5_kdc; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: missing packages: ${missing[*]}; run as root or install them" >&2
@@ -54,3 +74,4 @@ for i in "${!missing[@]}"; do missing[i]=$(pick "${missing[i]}"); done
 apt-get install -y -q --no-install-recommends "${missing[@]}"
 # Debian starts the system snmpd on install; our tests and demo run their own.
 # Leave the system service as the administrator has it.
+krb5_kdc

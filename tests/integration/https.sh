@@ -53,19 +53,7 @@ scalar() { snmp_value "$(sd_oid "$1").0"; }
 
 # fault DESC PATTERN SOURCE [EXTRA...]: reconfigure, SIGHUP, and check the
 # failure is reported while the old rows stay served.
-fault() {
-    local desc=$1 pattern=$2 before err
-    shift 2
-    before=$(scalar smsDistSourceLoadFailures)
-    agent_conf "$@"
-    kill -HUP "$SD_AGENT_PID"
-    ok sd_wait_value "$(sd_oid smsDistSourceLoadFailures).0" "$((before + 1))" \
-        "$desc: the load fails (smsDistSourceLoadFailures $before -> $((before + 1)))"
-    is "$(scalar smsDistSourceState)" 3 "$desc: smsDistSourceState is failed(3)"
-    is "$(scalar smsDistSourceRowsServed)" "$N" "$desc: the last good $N rows stay served"
-    err=$(scalar smsDistSourceLastError)
-    like "$err" "$pattern" "$desc: smsDistSourceLastError says why"
-}
+fault() { sd_fault_hup "$@"; }
 
 sd_start_master
 agent_conf "$URL"
@@ -73,9 +61,7 @@ sd_start_agent "$(cat "$T/smsdistd.conf")"
 
 # --- the good path -----------------------------------------------------------
 ok sd_wait_served "$N" "all $N rows of $RAW records arrive through $(( (RAW + PAGE - 1) / PAGE )) pages"
-snmp_walk "$TABLE" >"$T/walk.txt" 2>&1
-ok check_walk compare "$T/sample.json" --table-oid "$TABLE" "$T/walk.txt" \
-    "the walk of the table equals the oracle's reading of the same rows"
+sd_walk_matches "$T/sample.json"
 pages=$(grep -c "^GET .*AdminService/wmi/SMS_DistributionStatus" "$T/https.log")
 is "$pages" "$(( (RAW + PAGE - 1) / PAGE ))" "one request per page, every nextLink followed"
 like "$(sed -n 1p "$T/https.log")" \
@@ -85,7 +71,7 @@ is "$(scalar smsDistSourceState)" 1 "smsDistSourceState is ok(1)"
 like "$(scalar smsDistSourceURI)" "^$URL\$" "smsDistSourceURI names the AdminService"
 
 # --- faults: each keeps the last good data ---------------------------------
-fault "wrong password" 'HTTP 401' "$URL" "httpCredentials $T/creds-bad"
+fault "wrong password" 'HTTP 401: Basic: the server refused smsdist .the password in httpCredentials' "$URL" "httpCredentials $T/creds-bad"
 fault "HTTP 500" 'HTTP 500' "$BASE/fault/500/AdminService/wmi/SMS_DistributionStatus"
 fault "a server that hangs past httpTimeout" 'timed out' \
     "$BASE/fault/hang/AdminService/wmi/SMS_DistributionStatus"

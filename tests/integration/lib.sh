@@ -418,6 +418,33 @@ elif v != "\"\"":
     sys.exit("not an octet string: " + v)' <<<"$out"
 }
 
+# sd_fault_hup DESC PATTERN [CONF...]: the script's agent_conf CONF..., a
+# SIGHUP, then sd_expect_failure with the script's N rows.
+sd_fault_hup() {
+    local desc=$1 pattern=$2 before
+    shift 2
+    before=$(snmp_value "$(sd_oid smsDistSourceLoadFailures).0")
+    agent_conf "$@"
+    kill -HUP "$SD_AGENT_PID"
+    sd_expect_failure "$desc" "$pattern" "$N" "$before"
+}
+
+# sd_expect_failure DESC PATTERN ROWS BEFORE: after a reconfiguration, the load
+# fails (smsDistSourceLoadFailures BEFORE -> BEFORE+1), state failed(3), the
+# last good ROWS stay served, and smsDistSourceLastError (left in ERR) matches
+# PATTERN.
+sd_expect_failure() {
+    local desc=$1 pattern=$2 rows=$3 before=$4 base
+    base=$(sd_oid smsDistSourceLoadFailures)
+    ok sd_wait_value "$base.0" "$((before + 1))" \
+        "$desc: the load fails (smsDistSourceLoadFailures $before -> $((before + 1)))"
+    is "$(snmp_value "$(sd_oid smsDistSourceState).0")" 3 "$desc: smsDistSourceState is failed(3)"
+    is "$(snmp_value "$(sd_oid smsDistSourceRowsServed).0")" "$rows" \
+        "$desc: the last good $rows rows stay served"
+    ERR=$(sd_last_error)
+    like "$ERR" "$pattern" "$desc: smsDistSourceLastError says why"
+}
+
 # sd_test_pki: a test PKI in T: the CA "good" (good-ca.pem) signs server.pem
 # (key server.key) for 127.0.0.1; the CA "other" (other-ca.pem) signs nothing.
 sd_test_pki() {
@@ -732,3 +759,295 @@ sd_wait_value() {
 # Oracle
 
 check_walk() { "$PYTHON3" "$SD_CHECK_WALK" "$@"; }
+# sd_walk_matches JSON: one test, the walk of smsDistStatusTable equals the
+# oracle's reading of the rows in JSON.
+sd_walk_matches() {
+    local table
+    table=$(sd_oid smsDistStatusTable)
+    snmp_walk "$table" >"$T/walk.txt" 2>&1
+    ok check_walk compare "$1" --table-oid "$table" "$T/walk.txt" \
+        "the walk of the table equals the oracle's reading of the same rows"
+}
+
+# ---------------------------------------------------------------------------
+# A PKI shaped like a ConfigMgr site server's
+
+# sd_site_pki [HOST]: in $T/site, a self-signed issuing root (like the site
+# server's "SMS Issuing" certificate; root.pem, root.key) and, signed by it,
+# the server certificate of HOST (default provider.sd.test; HOST.pem and
+# HOST.key, subjectAltName DNS:HOST, extendedKeyUsage serverAuth), as the
+# SMS Provider's IIS presents it. Sets SD_SITE (the directory) and
+# SD_SITE_ROOT (root.pem, what tlsCAFile names). The host is reached with
+# `httpResolve HOST:PORT:127.0.0.1`; nothing resolves it otherwise.
+sd_site_pki() {
+    local host=${1:-provider.sd.test}
+    SD_SITE=$T/site
+    SD_SITE_ROOT=$SD_SITE/root.pem
+    mkdir -p "$SD_SITE" || bail_out "cannot create $SD_SITE"
+    if [ ! -s "$SD_SITE_ROOT" ]; then
+        printf '%s\n' "[req]" "distinguished_name = dn" "x509_extensions = root" "prompt = no" \
+            "[dn]" "CN = SMS Issuing" "[root]" "basicConstraints = critical, CA:TRUE" \
+            "keyUsage = critical, keyCertSign, cRLSign" "subjectKeyIdentifier = hash" \
+            >"$SD_SITE/root.cnf"
+        openssl req -x509 -newkey rsa:2048 -nodes -days 2 -config "$SD_SITE/root.cnf" \
+            -keyout "$SD_SITE/root.key" -out "$SD_SITE_ROOT" >>"$T/openssl.log" 2>&1 ||
+            bail_out "openssl could not make the site's issuing root (see $T/openssl.log)"
+    fi
+    sd_site_cert "$host" "DNS:$host"
+}
+
+# sd_site_cert NAME SAN: one more server certificate from the site's root
+# (sd_site_pki first): $SD_SITE/NAME.pem and NAME.key for the subjectAltName
+# SAN (e.g. "DNS:stray.sd.test,IP:127.0.0.1"), its CN the first name.
+sd_site_cert() {
+    local name=$1 san=$2 cn
+    cn=${san%%,*}
+    cn=${cn#*:}
+    printf '%s\n' "basicConstraints = critical, CA:FALSE" \
+        "keyUsage = critical, digitalSignature, keyEncipherment" \
+        "extendedKeyUsage = serverAuth" "subjectAltName = $san" \
+        "subjectKeyIdentifier = hash" "authorityKeyIdentifier = keyid" >"$SD_SITE/$name.ext"
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=$cn" -keyout "$SD_SITE/$name.key" \
+        -out "$SD_SITE/$name.csr" >>"$T/openssl.log" 2>&1 &&
+    openssl x509 -req -in "$SD_SITE/$name.csr" -CA "$SD_SITE_ROOT" -CAkey "$SD_SITE/root.key" \
+        -CAcreateserial -days 2 -extfile "$SD_SITE/$name.ext" -out "$SD_SITE/$name.pem" \
+        >>"$T/openssl.log" 2>&1 ||
+        bail_out "openssl could not sign the certificate of $name (see $T/openssl.log)"
+}
+
+# ---------------------------------------------------------------------------
+# Kerberos: a private MIT realm on 127.0.0.1
+#
+# sd_krb5_realm starts a KDC for the realm SD.TEST (SD_KRB5_REALM) on a free
+# port of 127.0.0.1 (SD_KDC_PORT), its database, configuration and log in
+# $T/krb5 (SD_KRB5), and exports KRB5_CONFIG and KRB5_KDC_PROFILE, so that
+# every process started afterwards (kinit, the test servers, smsdistd, under
+# valgrind too: they inherit the environment) uses this realm and nothing of
+# /etc. The programs come unpacked from Debian's packages (tools/krb5-kdc.sh,
+# cached); when they cannot be had, the script is skipped (skip_all) saying
+# why. The KDC's PID is SD_KDC_PID, in SD_PIDS. Tickets live
+# SD_KRB5_LIFETIME (default 1h: ticket_lifetime and the realm's max_life,
+# which kdb5_util gives krbtgt); for short tickets give the client principal
+# its own: sd_krb5_addprinc NAME -maxlife 1m. KRB5CCNAME, KRB5_KTNAME and
+# KRB5_CLIENT_KTNAME are unset and the default credential cache and keytabs
+# are files in $T/krb5 that do not exist: no one gets credentials behind a
+# test's back, and smsdistd keeps its tickets in memory. An acceptor's replay
+# cache is in $T/krb5 (KRB5RCACHEDIR), not in /var/tmp.
+
+SD_KRB5_REALM=SD.TEST
+
+sd_krb5_realm() {
+    local status attempt
+    SD_KRB5=$T/krb5
+    mkdir -p "$SD_KRB5" || bail_out "cannot create $SD_KRB5"
+    SD_KRB5_ROOT=$(bash "$top_srcdir/tools/krb5-kdc.sh" -q 2>"$SD_KRB5/krb5-kdc.err")
+    status=$?
+    if [ "$status" -eq 77 ]; then
+        skip_all "$(tail -n 1 "$SD_KRB5/krb5-kdc.err")"
+    elif [ "$status" -ne 0 ] || [ -z "$SD_KRB5_ROOT" ]; then
+        diag_file "$SD_KRB5/krb5-kdc.err" 20
+        bail_out "tools/krb5-kdc.sh failed (exit $status)"
+    fi
+    SD_KRB5_SBIN=$SD_KRB5_ROOT/usr/sbin
+    SD_KRB5_BIN=$SD_KRB5_ROOT/usr/bin
+    : "${SD_KRB5_LIFETIME:=1h}"
+    export KRB5_CONFIG=$SD_KRB5/krb5.conf
+    export KRB5_KDC_PROFILE=$SD_KRB5/kdc.conf
+    export KRB5RCACHEDIR=$SD_KRB5
+    unset KRB5CCNAME KRB5_KTNAME KRB5_CLIENT_KTNAME
+    SD_LOGS+=("$SD_KRB5/kdc.log" "$SD_KRB5/kdc.out")
+    for attempt in 1 2 3 4 5; do
+        SD_KDC_PORT=$(sd_free_port) || bail_out "cannot find a free port"
+        sd_krb5_write_conf
+        if [ ! -f "$SD_KRB5/principal" ]; then
+            "$SD_KRB5_SBIN/kdb5_util" create -s -P "kdb-master-$$" -r "$SD_KRB5_REALM" \
+                >"$SD_KRB5/kdb5_util.log" 2>&1 ||
+                { diag_file "$SD_KRB5/kdb5_util.log" 20; bail_out "kdb5_util create failed"; }
+        fi
+        # shellcheck disable=SC2119  # no variables: the true time
+        sd_krb5_start_kdc && return 0
+        diag "the KDC did not start on port $SD_KDC_PORT (attempt $attempt); trying another"
+    done
+    bail_out "the KDC did not start in 5 attempts (see $SD_KRB5/kdc.log)"
+}
+
+# sd_krb5_write_conf: (re)writes krb5.conf and kdc.conf; SD_KRB5_LIBDEFAULTS,
+# if set, is one more line of krb5.conf's [libdefaults] (e.g. "kdc_timesync
+# = 0"). A running process sees the change with its next krb5 context, once
+# the file's time stamp differs (MIT looks at it at most once a second).
+sd_krb5_write_conf() {
+    local multiarch
+    multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+    printf '%s\n' "[libdefaults]" \
+        "    default_realm = $SD_KRB5_REALM" \
+        "    dns_lookup_kdc = false" \
+        "    dns_lookup_realm = false" \
+        "    dns_canonicalize_hostname = false" \
+        "    rdns = false" \
+        "    ticket_lifetime = $SD_KRB5_LIFETIME" \
+        "    default_ccache_name = FILE:$SD_KRB5/no-default-ccache" \
+        "    default_client_keytab_name = FILE:$SD_KRB5/no-client.keytab" \
+        "    default_keytab_name = FILE:$SD_KRB5/no.keytab" \
+        ${SD_KRB5_LIBDEFAULTS:+"$SD_KRB5_LIBDEFAULTS"} \
+        "[realms]" \
+        "    $SD_KRB5_REALM = {" \
+        "        kdc = 127.0.0.1:$SD_KDC_PORT" \
+        "    }" \
+        "[domain_realm]" \
+        "    .sd.test = $SD_KRB5_REALM" \
+        "    sd.test = $SD_KRB5_REALM" >"$KRB5_CONFIG" || bail_out "cannot write $KRB5_CONFIG"
+    printf '%s\n' "[kdcdefaults]" \
+        "    kdc_listen = 127.0.0.1:$SD_KDC_PORT" \
+        "    kdc_tcp_listen = 127.0.0.1:$SD_KDC_PORT" \
+        "[realms]" \
+        "    $SD_KRB5_REALM = {" \
+        "        database_name = $SD_KRB5/principal" \
+        "        key_stash_file = $SD_KRB5/stash" \
+        "        acl_file = $SD_KRB5/kadm5.acl" \
+        "        max_life = $SD_KRB5_LIFETIME" \
+        "        max_renewable_life = 0" \
+        "    }" \
+        "[dbmodules]" \
+        "    db_module_dir = $SD_KRB5_ROOT/usr/lib/$multiarch/krb5/plugins/kdb" \
+        "[logging]" \
+        "    kdc = FILE:$SD_KRB5/kdc.log" >"$KRB5_KDC_PROFILE" || bail_out "cannot write $KRB5_KDC_PROFILE"
+}
+
+# The KDC started last is up: it said so in its log (not just anyone on its port).
+sd_kdc_up() {
+    grep -q -F "krb5kdc[$SD_KDC_PID](info): commencing operation" "$SD_KRB5/kdc.log" 2>/dev/null &&
+        (exec 3<>"/dev/tcp/127.0.0.1/$SD_KDC_PORT") 2>/dev/null
+}
+
+# sd_krb5_start_kdc [VAR=VALUE...]: (re)starts the realm's KDC on its port,
+# these variables in its environment (e.g. LD_PRELOAD and FAKETIME for
+# libfaketime). Returns 1 when it did not come up within SD_WAIT.
+# shellcheck disable=SC2120  # the scripts pass variables (kerberos.sh)
+sd_krb5_start_kdc() {
+    env "$@" "$SD_KRB5_SBIN/krb5kdc" -n -P "$SD_KRB5/kdc.pid" \
+        >>"$SD_KRB5/kdc.out" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
+    SD_KDC_PID=$!
+    SD_PIDS+=("$SD_KDC_PID")
+    SD_WATCH_PID=$SD_KDC_PID sd_poll sd_kdc_up && return 0
+    sd_stop "$SD_KDC_PID"
+    return 1
+}
+
+# sd_krb5_stop_kdc: stops the KDC; its port then refuses, as a KDC that is down.
+sd_krb5_stop_kdc() {
+    sd_stop "$SD_KDC_PID"
+}
+
+# sd_krb5_restart_kdc [VAR=VALUE...]: the KDC stopped (if it runs) and
+# started again with these variables, on its port, or on another one when
+# someone took that meanwhile (krb5.conf and kdc.conf then rewritten; see
+# sd_krb5_write_conf for when a running process sees the change).
+sd_krb5_restart_kdc() {
+    local attempt
+    sd_alive "$SD_KDC_PID" && sd_krb5_stop_kdc
+    for attempt in 1 2 3; do
+        sd_krb5_start_kdc "$@" && return 0
+        diag "the KDC did not start again on port $SD_KDC_PORT (attempt $attempt); trying another"
+        SD_KDC_PORT=$(sd_free_port) || return 1
+        sd_krb5_write_conf
+    done
+    return 1
+}
+
+# sd_kadmin QUERY: kadmin.local on the realm's database (its output appended
+# to $SD_KRB5/kadmin.log and shown when it fails).
+sd_kadmin() {
+    local status
+    "$SD_KRB5_SBIN/kadmin.local" -r "$SD_KRB5_REALM" -q "$1" >"$SD_KRB5/kadmin.out" 2>&1
+    status=$?
+    cat "$SD_KRB5/kadmin.out" >>"$SD_KRB5/kadmin.log"
+    # kadmin.local -q exits 0 when the query fails: its message says so
+    if [ "$status" -ne 0 ] || grep -q -E ' while |[Ee]rror|[Uu]sage:|does not exist' "$SD_KRB5/kadmin.out"; then
+        diag "kadmin.local -q '$1' failed:"
+        diag_file "$SD_KRB5/kadmin.out" 20
+        return 1
+    fi
+}
+
+# sd_krb5_addprinc NAME [OPTION...]: a principal with a random key (NAME
+# without @REALM is in SD.TEST), e.g. HTTP/provider.sd.test or smsdist.
+sd_krb5_addprinc() {
+    local name=$1
+    shift
+    sd_kadmin "addprinc -randkey $* $name" || bail_out "cannot add the principal $name"
+}
+
+# sd_krb5_delprinc NAME: the KDC forgets NAME.
+sd_krb5_delprinc() {
+    sd_kadmin "delprinc -force $1" || bail_out "cannot delete the principal $1"
+}
+
+# sd_krb5_keytab NAME FILE: NAME's current keys added to the keytab FILE
+# (mode 0600), the keys left as they are (-norandkey), so every keytab
+# written for NAME stays good.
+sd_krb5_keytab() {
+    local name=$1 file=$2
+    (umask 077 && sd_kadmin "ktadd -k $file -norandkey $name") ||
+        bail_out "cannot write the keys of $name to $file"
+    chmod 0600 "$file"
+}
+
+# sd_kinit PRINCIPAL KEYTAB CCACHE: a ticket-granting ticket from KEYTAB in
+# the credential cache CCACHE, for the test's own clients (curl
+# --negotiate); smsdistd gets its tickets itself.
+sd_kinit() {
+    KRB5CCNAME=$3 "$SD_KRB5_BIN/kinit" -k -t "$2" "$1"
+}
+
+# sd_python_with MODULE...: prints a python3 that can import every MODULE
+# (e.g. gssapi impacket.ntlm: the test servers' Negotiate and NTLM): PYTHON3
+# if it can, else /usr/bin/python3 (Debian's python3-gssapi and
+# python3-impacket are there, a pyenv or venv PYTHON3 may lack them).
+# Returns 1 when neither can.
+sd_python_with() {
+    local py mods
+    mods=$(printf 'import %s\n' "$@")
+    for py in "$PYTHON3" /usr/bin/python3; do
+        if "$py" -c "$mods" >/dev/null 2>&1; then
+            command -v "$py"
+            return 0
+        fi
+    done
+    return 1
+}
+
+# sd_adminservice NAME [VAR=VALUE...] [-- OPTION...]: the fake AdminService
+# (tests/integration/adminservice.py, run by SD_ADMIN_PYTHON, default
+# PYTHON3) with these variables in its environment and these options, its
+# port written to $T/NAME.port, its request log $T/NAME.log, its stderr
+# $T/NAME.err. Sets SD_ADMIN_PORT and SD_ADMIN_PID (in SD_PIDS).
+sd_adminservice() {
+    local name=$1 envs=()
+    shift
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        envs+=("$1")
+        shift
+    done
+    [ "${1:-}" = -- ] && shift
+    rm -f "$T/$name.port"
+    : >"$T/$name.log"
+    env ${envs[@]+"${envs[@]}"} "${SD_ADMIN_PYTHON:-$PYTHON3}" \
+        "$top_srcdir/tests/integration/adminservice.py" --port-file "$T/$name.port" \
+        --log "$T/$name.log" "$@" 2>"$T/$name.err" {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
+    SD_ADMIN_PID=$!
+    SD_PIDS+=("$SD_ADMIN_PID")
+    SD_LOGS+=("$T/$name.err" "$T/$name.log")
+    SD_WATCH_PID=$SD_ADMIN_PID sd_poll test -s "$T/$name.port" ||
+        bail_out "the test AdminService $name did not start (see $T/$name.err)"
+    SD_ADMIN_PORT=$(cat "$T/$name.port")
+}
+
+# sd_faketime_lib: prints libfaketime's path (Debian: the faketime package);
+# returns 1 when it is not installed.
+sd_faketime_lib() {
+    local f
+    for f in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+        [ -f "$f" ] && { printf '%s\n' "$f"; return 0; }
+    done
+    return 1
+}

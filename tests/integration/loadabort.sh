@@ -192,7 +192,7 @@ printf '%s\n' "source https://smsdist:$BADPW@127.0.0.1:$HPORT/$WMI" "httpAuth no
 sd_start_agent "$(cat "$T/smsdistd.conf")"
 ok sd_wait_value "$OID_FAILURES" 1 "secret in the URL, wrong password: the load fails"
 ERR=$(last_error)
-like "$ERR" "^HTTP 401: authentication refused .*: $(re_quote "$URL")(\\?[^@]*)?\$" \
+like "$ERR" "^HTTP 401: Basic: the server refused smsdist, the user in the URL .*: $(re_quote "$URL")(\\?[^@]*)?\$" \
     "smsDistSourceLastError: the reason first, then the URL without user:password"
 is "$(scalar smsDistSourceURI)" "$URL" "smsDistSourceURI shows the URL without user:password"
 FAILED=$(sd_oid smsDistSourceFailed)

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -302,6 +303,77 @@ static void test_session_credentials_refused(void **state)
     assert_string_equal(err, "httpAuth basic needs httpCredentials");
 }
 
+/* httpCredentials and krb5Keytab: the same rules, each message naming its
+ * directive: group- or world-readable refused, not-a-file refused. */
+static void test_private_files(void **state)
+{
+    struct dir *d = *state;
+    char err[512] = "", want[512];
+    int fd;
+
+    fd = open(d->file, O_WRONLY | O_CREAT | O_EXCL, 0640);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "x", 1), 1);
+    close(fd);
+    assert_int_equal(chmod(d->file, 0640), 0);
+    assert_int_equal(sd_http_open_private("krb5Keytab", d->file, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want), "krb5Keytab %s: refused: mode 0640, owner uid %u; it must "
+             "belong to uid %u and be readable by nobody else (chmod 600)", d->file,
+             (unsigned)geteuid(), (unsigned)geteuid());
+    assert_string_equal(err, want);
+    assert_int_equal(chmod(d->file, 0604), 0);
+    assert_int_equal(sd_http_open_private("credentials file", d->file, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "credentials file "));
+    assert_non_null(strstr(err, ": refused: mode 0604"));
+    assert_int_equal(chmod(d->file, 0400), 0);
+    fd = sd_http_open_private("krb5Keytab", d->file, err, sizeof(err));
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(sd_http_open_private("krb5Keytab", d->path, err, sizeof(err)), -1);
+    snprintf(want, sizeof(want), "krb5Keytab %s: not a regular file", d->path);
+    assert_string_equal(err, want);
+}
+
+/* A keytab that may not be used stops the load before any request: the
+ * message is the keytab's, not an HTTP error. */
+static void test_session_keytab_refused(void **state)
+{
+    struct dir *d = *state;
+    struct sd_http_opts o;
+    char err[512] = "", want[600];
+    int fd = open(d->file, O_WRONLY | O_CREAT | O_EXCL, 0644);
+
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(chmod(d->file, 0644), 0);
+    sd_http_defaults(&o);
+    snprintf(o.keytab, sizeof(o.keytab), "%s", d->file);
+    assert_null(sd_http_session_new(&o, 1000, NULL, err, sizeof(err)));
+    snprintf(want, sizeof(want), "krb5Keytab %s: refused: mode 0644", d->file);
+    assert_memory_equal(err, want, strlen(want));
+    /* windows without a password has nothing to fall back to: the keytab's message */
+    o.auth = SD_AUTH_WINDOWS;
+    snprintf(o.keytab, sizeof(o.keytab), "%s/none.keytab", d->path);
+    assert_null(sd_http_session_new(&o, 1000, NULL, err, sizeof(err)));
+    snprintf(want, sizeof(want), "krb5Keytab %s/none.keytab: No such file or directory", d->path);
+    assert_string_equal(err, want);
+}
+
+static void test_resolve_syntax(void **state)
+{
+    char err[256];
+
+    assert_int_equal(sd_http_check_resolve("cm01.corp.example:443:192.0.2.10", err, sizeof(err)), 0);
+    assert_int_equal(sd_http_check_resolve("cm01:8443:[2001:db8::1]", err, sizeof(err)), 0);
+    assert_int_equal(sd_http_check_resolve("cm01.corp.example:443", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "is not HOST:PORT:ADDRESS"));
+    assert_int_equal(sd_http_check_resolve("cm01:0:192.0.2.10", err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "the port must be a number from 1 to 65535"));
+    assert_int_equal(sd_http_check_resolve("cm01:https:192.0.2.10", err, sizeof(err)), -1);
+    assert_int_equal(sd_http_check_resolve(":443:192.0.2.10", err, sizeof(err)), -1);
+    assert_int_equal(sd_http_check_resolve("cm01:443:", err, sizeof(err)), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +388,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_load_refuses_fifo, dir_setup, dir_teardown),
         cmocka_unit_test(test_session_messages),
         cmocka_unit_test(test_session_credentials_refused),
+        cmocka_unit_test_setup_teardown(test_private_files, dir_setup, dir_teardown),
+        cmocka_unit_test_setup_teardown(test_session_keytab_refused, dir_setup, dir_teardown),
+        cmocka_unit_test(test_resolve_syntax),
     };
     int rc;
 
