@@ -53,7 +53,7 @@ for n in "${SIZES[@]}"; do
     # Functions still on the stack at the dump (main, the event loop) carry
     # their callees' cost, so only leaf-ish shares add up: count smsdistd's
     # own functions (never on the stack at the dump) against the total.
-    own=$(awk '/ src\/[a-z_]+\.c:/ { n = $1; gsub(",", "", n); s += n } END { print s + 0 }' "$T/annotate-$n.txt")
+    own=$(awk '/[ \/]src\/[a-z_]+\.c:/ { n = $1; gsub(",", "", n); s += n } END { print s + 0 }' "$T/annotate-$n.txt")
     printf '%7d rows, walk of %s: %d varbinds in %d ms under callgrind; %d instructions per varbind in smsdistd, of them %d in its own code (%.2f %%)\n' \
         "$n" "$what" "$vb" $((t1 - t0)) $((total / vb)) $((own / vb)) "$(echo "100 * $own / $total" | bc -l)"
 done
@@ -64,6 +64,6 @@ echo "the most expensive functions at ${SIZES[-1]} rows (exclusive; callers on t
 grep -E '^ *[0-9,]+ \( *[0-9.]+%\)' "$last" | grep -v -E 'PROGRAM TOTALS|\(below main\)|libc-start|libc_start_call|ld-linux|smsdistd.c:main|snmp_api.c:snmp_read|agent_check_and_process' |
     head -8 | sed 's/^/    /'
 echo "top functions of smsdistd's own code:"
-grep -E ' src/[a-z_]+\.c:' "$last" | head -8 | sed 's/^/    /'
+grep -E '[ /]src/[a-z_]+\.c:' "$last" | head -8 | sed 's/^/    /'
 cp "$last" "${PROFILE_KEEP:-/dev/null}" 2>/dev/null
 done_testing >/dev/null

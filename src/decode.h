@@ -1,17 +1,10 @@
 /*
- * decode: turn a source's bytes into validated rows.
+ * decode: turn a source's bytes into validated rows of one table.
  *
  * Handles the text encoding (UTF-8 with or without BOM, UTF-16LE/BE with
- * BOM), tells JSON from CSV by content, and runs one validation path for
- * every format (sd_decode_record), so a row means the same whichever way it
- * arrived. Knows nothing of SNMP and nothing of files or HTTP: it is given a
- * buffer and a name to put in messages.
- *
- * A row that cannot be served is skipped, counted in `rejected` and reported
- * in `msgs` with the origin, row number, field and reason. A document that
- * cannot be parsed at all is refused: sd_decode_document() returns -1 and
- * `error` says why; rows added before the failure must then be discarded by
- * the caller (it owns `rows`).
+ * BOM, text.c), tells JSON from CSV by content and hands the text to that
+ * format's decoder, which runs every record through the one validation
+ * path (record.h). Which table the rows are of is d->rows->t.
  */
 #ifndef SD_DECODE_H
 #define SD_DECODE_H
@@ -19,76 +12,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "msgs.h"
-#include "rows.h"
-
-struct sd_dateopts;             /* datetime.h */
-
-/* One property value as a decoder saw it, before validation. */
-enum sd_field_kind {
-    SD_F_ABSENT,                /* key/column not present */
-    SD_F_NULL,                  /* JSON null; an empty CSV cell */
-    SD_F_STRING,
-    SD_F_INT,                   /* JSON integer */
-    SD_F_REAL,                  /* JSON real */
-    SD_F_BOOL,
-    SD_F_OTHER                  /* object, array */
-};
-
-struct sd_field {
-    enum sd_field_kind kind;
-    const char *str;            /* SD_F_STRING: not necessarily NUL-terminated */
-    size_t len;
-    long long i;                /* SD_F_INT, SD_F_BOOL */
-    double r;                   /* SD_F_REAL */
-};
-
-struct sd_decode {
-    /* in */
-    const char *origin;         /* e.g. "/var/lib/smsdistd/export.json" */
-    size_t max_rows;            /* 0: no cap; over the cap the document is refused */
-    uint32_t row_base;          /* rows already decoded (pages): numbering goes on */
-    const struct sd_dateopts *dates;    /* sourceTimeZone/sourceDateFormat; NULL: none */
-    /* out, owned by the caller */
-    struct sd_rows *rows;
-    struct sd_msgs *msgs;
-    /* out */
-    unsigned long rejected;     /* rows skipped */
-    uint32_t rows_seen;         /* records in this document, good or bad */
-    char *next_link;            /* JSON "@odata.nextLink", malloc'd, or NULL */
-    char error[512];            /* why the document was refused */
-};
-
-/* Column name (WMI property name, case-insensitive) to enum sd_col, or -1. */
-int sd_col_lookup(const char *name, size_t len);
-extern const char *const sd_col_names[SD_NCOLS];
-
-void sd_decode_init(struct sd_decode *d, const char *origin,
-                    struct sd_rows *rows, struct sd_msgs *msgs);
-void sd_decode_fini(struct sd_decode *d);
+#include "record.h"
 
 /* Detects encoding and format and decodes; 0, or -1 with d->error set. */
 int sd_decode_document(struct sd_decode *d, const char *buf, size_t len);
 
-/* The format decoders; buf is UTF-8 without BOM. 0, or -1 with d->error. */
-int sd_decode_json(struct sd_decode *d, const char *buf, size_t len);
-int sd_decode_csv(struct sd_decode *d, const char *buf, size_t len);
-
-/*
- * The one validation path: checks one record's fields and adds the row or
- * rejects it. rownum is 1-based within the document (row_base is added).
- * Returns 0 (added or rejected), or -1 when the document must be refused
- * (row cap passed, out of memory) with d->error set.
- */
-int sd_decode_record(struct sd_decode *d, uint32_t rownum,
-                     const struct sd_field fields[SD_NCOLS]);
-
-/*
- * Text encoding: returns a UTF-8 buffer without BOM in *out (either buf
- * itself, *owned == NULL, or a converted copy that *owned points to and the
- * caller frees). -1 with d->error set for undecodable text.
- */
-int sd_text_utf8(struct sd_decode *d, const char *buf, size_t len,
-                 const char **out, size_t *outlen, char **owned);
+/* The main table's properties (enum sd_col order), by name, case-insensitive:
+ * the column, or -1. */
+int sd_col_lookup(const char *name, size_t len);
+#define sd_col_names (sd_table_status.props)
 
 #endif

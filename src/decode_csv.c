@@ -20,7 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "decode.h"
+#include "record.h"
 
 /* Bytes handed to libcsv at a time, so a refusal (row cap) stops the work
  * early instead of after the whole document. */
@@ -29,13 +29,14 @@
 struct csv_state {
     struct sd_decode *d;
     bool have_header;
-    int *map;                   /* header position -> enum sd_col, or -1 */
+    const struct sd_table *t;   /* whose properties the columns are */
+    int *map;                   /* header position -> property, or -1 */
     size_t ncols, map_alloc;    /* ncols: header fields, once read */
-    bool seen[SD_NCOLS];        /* header columns met so far */
+    bool seen[SD_MAX_PROPS];    /* header columns met so far */
     /* the record being read */
     size_t nfields;
     bool blank;                 /* so far one field of white space only */
-    struct { size_t off, len; bool set; } cell[SD_NCOLS];
+    struct { size_t off, len; bool set; } cell[SD_MAX_PROPS];
     char *buf;                  /* the mapped cells' bytes */
     size_t len, alloc;
     uint32_t rownum;            /* data records after the header */
@@ -74,7 +75,7 @@ static void fail(struct csv_state *st, const char *fmt, ...)
 
 static void header_field(struct csv_state *st, size_t i, const char *s, size_t len)
 {
-    int col = sd_col_lookup(s, len);
+    int col = sd_table_prop(st->t, s, len);
 
     if (i >= st->map_alloc) {
         size_t alloc = st->map_alloc ? st->map_alloc * 2 : 16;
@@ -92,7 +93,7 @@ static void header_field(struct csv_state *st, size_t i, const char *s, size_t l
         return;                 /* PSComputerName, __GENUS, CimClass, ... */
     /* Two columns for one property: which one was meant cannot be known. */
     if (st->seen[col])
-        fail(st, "CSV header has column %s twice", sd_col_names[col]);
+        fail(st, "CSV header has column %s twice", st->t->props[col]);
     st->seen[col] = true;
 }
 
@@ -140,15 +141,13 @@ static void on_field(void *s, size_t len, void *data)
 
 static void end_header(struct csv_state *st)
 {
-    static const enum sd_col required[] = {
-        SD_COL_OBJECTID, SD_COL_MESSAGECATEGORY, SD_COL_ASSETS, SD_COL_OBJECTTYPEID, SD_COL_TYPE,
-    };
+    const struct sd_table *t = st->t;
 
     st->have_header = true;
     st->ncols = st->nfields;
-    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
-        if (!st->seen[required[i]]) {
-            fail(st, "CSV header has no column %s", sd_col_names[required[i]]);
+    for (size_t k = 0; k < t->ncols; k++)
+        if ((t->cols[k].flags & SD_C_REQUIRED) && !st->seen[t->cols[k].prop]) {
+            fail(st, "CSV header has no column %s", t->props[t->cols[k].prop]);
             return;
         }
 }
@@ -157,32 +156,24 @@ static void end_header(struct csv_state *st)
  * counted and capped like any other. */
 static void reject_shape(struct csv_state *st)
 {
-    struct sd_decode *d = st->d;
-    unsigned long long n = (unsigned long long)d->row_base + st->rownum;
+    char what[96];
 
-    if (d->max_rows && n > d->max_rows) {
-        fail(st, "more than %zu rows (maxRows %zu)", d->max_rows, d->max_rows);
-        return;
-    }
-    d->rows_seen++;
-    d->rejected++;
-    if (d->msgs)
-        sd_msgs_add(d->msgs, SD_MSG_WARN,
-                    "%s: row %llu: has %zu fields, the header has %zu; row skipped",
-                    d->origin, n, st->nfields, st->ncols);
+    snprintf(what, sizeof(what), "has %zu fields, the header has %zu", st->nfields, st->ncols);
+    if (sd_decode_reject(st->d, st->rownum, what) < 0)
+        st->failed = true;              /* past the row cap, d->error says */
 }
 
 static void end_data(struct csv_state *st)
 {
-    struct sd_field f[SD_NCOLS];
+    struct sd_field f[SD_MAX_PROPS];
 
     st->rownum++;
     if (st->nfields != st->ncols) {
         reject_shape(st);
         return;
     }
-    memset(f, 0, sizeof(f));
-    for (int c = 0; c < SD_NCOLS; c++) {
+    memset(f, 0, st->t->nprops * sizeof(f[0]));
+    for (int c = 0; c < st->t->nprops; c++) {
         if (!st->cell[c].set)
             continue;           /* an optional column the header lacks */
         f[c].kind = st->cell[c].len ? SD_F_STRING : SD_F_NULL;
@@ -207,7 +198,7 @@ static void on_record(int c, void *data)
     st->nfields = 0;
     st->blank = false;
     st->len = 0;
-    memset(st->cell, 0, sizeof(st->cell));
+    memset(st->cell, 0, st->t->nprops * sizeof(st->cell[0]));
 }
 
 /* Where the header starts: past leading white space and the "#TYPE ..."
@@ -299,6 +290,7 @@ int sd_decode_csv(struct sd_decode *d, const char *buf, size_t len)
 
     memset(&st, 0, sizeof(st));
     st.d = d;
+    st.t = d->rows->t;
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
         snprintf(d->error, sizeof(d->error), "%s: out of memory", d->origin);
         return -1;

@@ -39,30 +39,30 @@
 #include <strings.h>
 #include <yajl/yajl_parse.h>
 
-#include "decode.h"
+#include "record.h"
 
 /* Deeper nesting is refused (jansson's limit, so the same documents are);
  * yajl's own stack is on the heap and has none. */
 #define MAX_DEPTH 2048
 
-/* What the next value in an object is for: a column (0..SD_NCOLS-1), the
- * envelope's keys, or nothing. */
+/* What the next value in an object is for: a property (0..SD_MAX_PROPS-1),
+ * the envelope's keys, or nothing. */
 enum {
     T_IGNORE = -1,
-    T_VALUE = SD_NCOLS,
+    T_VALUE = SD_MAX_PROPS,
     T_NEXTLINK
 };
 
 #define NO_OFF ((size_t)-1)
 
-/* One object's seven properties as they arrive. Strings that point into
+/* One object's properties as they arrive. Strings that point into
  * the document are kept as pointers; the others (decoded escapes, which
  * live in yajl's buffer only during the callback) are copied to the arena,
  * which is reused from element to element. */
 struct rec {
-    struct sd_field f[SD_NCOLS];
-    size_t off[SD_NCOLS];               /* arena offset of a copied string, or NO_OFF */
-    char name[SD_NCOLS][16];            /* the key as first written */
+    struct sd_field f[SD_MAX_PROPS];
+    size_t off[SD_MAX_PROPS];           /* arena offset of a copied string, or NO_OFF */
+    char name[SD_MAX_PROPS][24];        /* the key as first written */
     int twice;                          /* first column keyed twice in differing case, or -1 */
     char *arena;
     size_t len, alloc;
@@ -74,7 +74,9 @@ struct jctx {
     const char *buf;
     size_t len;                         /* bytes given to yajl */
     bool completing;                    /* in yajl_complete_parse: offsets are not ours */
-    size_t col_len[SD_NCOLS];
+    const struct sd_table *t;           /* whose properties a record has */
+    size_t nprops;
+    size_t col_len[SD_MAX_PROPS];
 
     unsigned depth;                     /* containers open */
     int top;                            /* 0, '[' or '{' */
@@ -89,6 +91,8 @@ struct jctx {
      * last value given under exactly that key (what a tree gave) */
     bool value_seen, value_is_array;
     char value_name[5];
+    bool class_seen;                    /* the table's class name as a key (a combined export) */
+    char class_name[64];
     bool link_seen;
     char link_name[15];
     enum sd_field_kind link_kind;
@@ -336,10 +340,10 @@ static bool in_document(const struct jctx *c, const void *s, size_t len)
 
 /* ---- records ------------------------------------------------------------------- */
 
-static void rec_reset(struct rec *r)
+static void rec_reset(struct rec *r, size_t nprops)
 {
-    memset(r->f, 0, sizeof(r->f));
-    for (int i = 0; i < SD_NCOLS; i++)
+    memset(r->f, 0, nprops * sizeof(r->f[0]));
+    for (size_t i = 0; i < nprops; i++)
         r->off[i] = NO_OFF;
     r->twice = -1;
     r->len = 0;
@@ -347,9 +351,9 @@ static void rec_reset(struct rec *r)
 
 static int col_of(const struct jctx *c, const char *key, size_t len)
 {
-    for (int i = 0; i < SD_NCOLS; i++)
-        if (c->col_len[i] == len && strncasecmp(key, sd_col_names[i], len) == 0)
-            return i;
+    for (size_t i = 0; i < c->nprops; i++)
+        if (c->col_len[i] == len && strncasecmp(key, c->t->props[i], len) == 0)
+            return (int)i;
     return -1;
 }
 
@@ -418,19 +422,8 @@ static void refuse_cap(struct jctx *c)
  * like a rejected row. */
 static void reject_element(struct jctx *c, uint32_t rownum, const char *what)
 {
-    struct sd_decode *d = c->d;
-
-    if (c->failed)
-        return;
-    if (over_cap(c, rownum)) {
-        refuse_cap(c);
-        return;
-    }
-    d->rows_seen++;
-    d->rejected++;
-    if (d->msgs)
-        sd_msgs_add(d->msgs, SD_MSG_WARN, "%s: row %llu: %s; row skipped", d->origin,
-                    (unsigned long long)d->row_base + rownum, what);
+    if (!c->failed && sd_decode_reject(c->d, rownum, what) < 0)
+        c->failed = true;               /* past the row cap, d->error says */
 }
 
 static void finish_record(struct jctx *c, struct rec *r, uint32_t rownum)
@@ -441,11 +434,11 @@ static void finish_record(struct jctx *c, struct rec *r, uint32_t rownum)
         return;
     if (r->twice >= 0) {
         snprintf(what, sizeof(what), "%s: given twice (keys differ in case)",
-                 sd_col_names[r->twice]);
+                 c->t->props[r->twice]);
         reject_element(c, rownum, what);
         return;
     }
-    for (int i = 0; i < SD_NCOLS; i++)
+    for (size_t i = 0; i < c->nprops; i++)
         if (r->off[i] != NO_OFF)
             r->f[i].str = r->arena + r->off[i];
     if (sd_decode_record(c->d, rownum, r->f) < 0)
@@ -455,9 +448,13 @@ static void finish_record(struct jctx *c, struct rec *r, uint32_t rownum)
 /* The top-level object has closed: an envelope, a lone record, or neither. */
 static void finish_top_object(struct jctx *c)
 {
-    if (c->value_seen) {
+    if (c->value_seen || c->class_seen) {
         if (!c->value_is_array) {
-            refuse(c, "JSON \"value\" is not an array");
+            char what[128];
+
+            snprintf(what, sizeof(what), "JSON \"%s\" is not an array",
+                     c->value_seen ? "value" : c->t->wmi_class);
+            refuse(c, what);
             return;
         }
         if (c->link_kind != SD_F_ABSENT && c->link_kind != SD_F_NULL &&
@@ -475,11 +472,19 @@ static void finish_top_object(struct jctx *c)
         c->link = NULL;
         return;
     }
-    if (c->obj.f[SD_COL_OBJECTID].kind != SD_F_ABSENT) {
+    if (c->obj.f[c->t->key_prop].kind != SD_F_ABSENT) {
         finish_record(c, &c->obj, 1);
         return;
     }
-    refuse(c, "JSON object has neither a \"value\" array nor an ObjectID");
+    if (c->t == &sd_table_status) {
+        refuse(c, "JSON object has neither a \"value\" array nor an ObjectID");
+    } else {
+        char what[200];
+
+        snprintf(what, sizeof(what), "JSON object has no \"%s\" array, no \"value\" array "
+                 "and no %s", c->t->wmi_class, c->t->props[c->t->key_prop]);
+        refuse(c, what);
+    }
 }
 
 /* ---- the envelope's keys ------------------------------------------------------ */
@@ -510,15 +515,35 @@ static int envelope_key(const char *key, size_t len, const char *name, bool *see
 
 static int top_key(struct jctx *c, const char *key, size_t len)
 {
-    bool again = c->value_seen;
-    int is_value = envelope_key(key, len, "value", &c->value_seen, c->value_name, T_VALUE,
-                                &c->obj_target);
+    bool again = c->value_seen || c->class_seen;
+    /* A combined export names each class's array by the class. */
+    int is_class = envelope_key(key, len, c->t->wmi_class, &c->class_seen, c->class_name,
+                                T_VALUE, &c->obj_target);
+    int is_value = is_class ? is_class
+                            : envelope_key(key, len, "value", &c->value_seen, c->value_name,
+                                           T_VALUE, &c->obj_target);
     int is_link = is_value ? 0 : envelope_key(key, len, "@odata.nextLink", &c->link_seen,
                                               c->link_name, T_NEXTLINK, &c->obj_target);
 
+    if (is_class < 0) {
+        char what[128];
+
+        snprintf(what, sizeof(what), "JSON object has \"%s\" twice (keys differ in case)",
+                 c->t->wmi_class);
+        refuse(c, what);
+        return 1;
+    }
     if (is_value < 0 || is_link < 0) {
         refuse(c, is_value ? "JSON envelope has \"value\" twice (keys differ in case)"
                            : "JSON envelope has \"@odata.nextLink\" twice (keys differ in case)");
+        return 1;
+    }
+    if (c->class_seen && c->value_seen) {
+        char what[128];
+
+        snprintf(what, sizeof(what), "JSON object has both \"value\" and \"%s\"",
+                 c->t->wmi_class);
+        refuse(c, what);
         return 1;
     }
     if (is_value) {
@@ -670,7 +695,7 @@ static int start(struct jctx *c, bool object)
     if (c->depth == 0) {
         c->top = object ? '{' : '[';
         if (object)
-            rec_reset(&c->obj);
+            rec_reset(&c->obj, c->nprops);
         else
             rows_start(c, 1);
     } else if (c->top == '{' && c->depth == 1) {
@@ -698,7 +723,7 @@ static int start(struct jctx *c, bool object)
         if (object) {
             c->in_elem = true;
             c->elem_target = T_IGNORE;
-            rec_reset(&c->elem);
+            rec_reset(&c->elem, c->nprops);
         } else {
             reject_element(c, c->rownum, "not an object");
         }
@@ -779,10 +804,12 @@ int sd_decode_json(struct sd_decode *d, const char *buf, size_t len)
     c.d = d;
     c.buf = buf;
     c.elem_target = c.obj_target = T_IGNORE;
-    for (int i = 0; i < SD_NCOLS; i++)
-        c.col_len[i] = strlen(sd_col_names[i]);
-    rec_reset(&c.elem);
-    rec_reset(&c.obj);
+    c.t = d->rows->t;
+    c.nprops = c.t->nprops;
+    for (int i = 0; i < c.t->nprops; i++)
+        c.col_len[i] = strlen(c.t->props[i]);
+    rec_reset(&c.elem, c.nprops);
+    rec_reset(&c.obj, c.nprops);
     c.rows_n0 = d->rows->n;
     c.arena0 = d->rows->arena_len;
     if (d->msgs) {

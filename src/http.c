@@ -18,7 +18,6 @@
 #include "http.h"
 #include "krb.h"
 
-#define SELECT_PROPS "ObjectID,MessageCategory,Assets,LastUpdateDate,ObjectTypeID,PackageID,Type"
 
 void sd_http_defaults(struct sd_http_opts *o)
 {
@@ -44,13 +43,13 @@ bool sd_http_is_url(const char *uri)
     return strncasecmp(uri, "https://", 8) == 0 || strncasecmp(uri, "http://", 7) == 0;
 }
 
-char *sd_http_first_url(const char *uri)
+char *sd_http_first_url(const char *uri, const char *select)
 {
     char *url;
 
     if (strstr(uri, "$select=") || strstr(uri, "%24select="))
         return strdup(uri);
-    if (asprintf(&url, "%s%c$select=" SELECT_PROPS, uri, strchr(uri, '?') ? '&' : '?') < 0)
+    if (asprintf(&url, "%s%c$select=%s", uri, strchr(uri, '?') ? '&' : '?', select) < 0)
         return NULL;
     return url;
 }

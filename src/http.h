@@ -46,9 +46,9 @@ void sd_http_global_cleanup(void);
 /* An http(s) URI? */
 bool sd_http_is_url(const char *uri);
 
-/* The first page's URL: uri with $select of the seven properties added
- * unless it has a $select already. Malloc'd. */
-char *sd_http_first_url(const char *uri);
+/* The first page's URL: uri with "$select=" select (the table's properties)
+ * added unless it has a $select already. Malloc'd. */
+char *sd_http_first_url(const char *uri, const char *select);
 
 /*
  * Resolves next (absolute or relative) against base and checks it stays on

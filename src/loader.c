@@ -153,7 +153,7 @@ static int fetch_and_decode(struct sd_load_result *r, const struct sd_load_param
         if (!session)
             return -1;
     }
-    url = http ? sd_http_first_url(p->uri) : strdup(p->uri);
+    url = http ? sd_http_first_url(p->uri, rows->t->select) : strdup(p->uri);
     if (!url)
         failf(r, http, "out of memory");
     while (url) {
@@ -232,7 +232,7 @@ static struct sd_load_result *load_run(const struct sd_load_params *p, const ato
     if (p->load_timeout)
         ctl.deadline = sd_monotonic() + p->load_timeout;
     sd_msgs_init(&r->msgs, p->log_rows);
-    sd_rows_init(&rows);
+    sd_rows_init_table(&rows, p->table ? p->table : &sd_table_status);
     origin_of(p->uri, r->origin, sizeof(r->origin));
     r->base = sd_snapshot_ref(p->base);
     if (fetch_and_decode(r, p, &ctl, &rows) == 0) {

@@ -25,6 +25,7 @@
 #include "snapshot.h"
 
 struct sd_load_params {
+    const struct sd_table *table;       /* what the rows are; NULL: sd_table_status */
     const char *uri;            /* copied on submit */
     struct sd_policy policy;
     size_t max_rows;

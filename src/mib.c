@@ -1,14 +1,17 @@
 /*
  * mib: request handling for SMS-DISTRIBUTION-STATUS-MIB, see mib.h.
  *
- * The subtree below smsDistObjects is a fixed, sorted list of scalar
- * instances (source and summary groups) followed by the table, walked column
- * by column. GETNEXT finds the first instance after the request: a scan of
- * the short scalar list, then a binary search of the snapshot per column. No
- * request allocates (values up to 40 octets fit the varbind's own buffer).
+ * The subtree below smsDistObjects is a sorted list of arcs, each either a
+ * group of scalar instances or a table, walked column by column and served
+ * from its description (table.h) and its current snapshot. GETNEXT finds
+ * the first instance after the request: the arcs in order, a scan of a
+ * short scalar list, a binary search of a snapshot per column (or none: a
+ * walk's next row is the one after the row answered last). No request
+ * allocates (values up to 40 octets fit the varbind's own buffer).
  */
 #include "sd_snmp.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "mib.h"
@@ -20,8 +23,31 @@ static const oid objects_oid[] = { SD_OID_OBJECTS };
 #define OBJECTS_LEN OID_LENGTH(objects_oid)
 
 static const struct sd_served *served;
-static size_t walk_hint;                /* the row GETNEXT answered last */
 static netsnmp_handler_registration *registration;
+
+/* The tables, each at its arc below smsDistObjects, and where its snapshot is. */
+struct table_arc {
+    const struct sd_table *t;
+    size_t snap_at;             /* offsetof(struct sd_served, ...) */
+    size_t walk_hint;           /* the row GETNEXT answered last */
+};
+static struct table_arc tables[] = {
+    { &sd_table_status, offsetof(struct sd_served, snap), 0 },
+};
+#define NTABLES (sizeof(tables) / sizeof(tables[0]))
+
+static const struct sd_snapshot *snap_of(const struct table_arc *ta)
+{
+    return *(const struct sd_snapshot *const *)((const char *)served + ta->snap_at);
+}
+
+static struct table_arc *table_at(unsigned long arc)
+{
+    for (size_t k = 0; k < NTABLES; k++)
+        if (tables[k].t->arc == arc)
+            return &tables[k];
+    return NULL;
+}
 
 /* --- values -------------------------------------------------------------- */
 
@@ -130,23 +156,31 @@ static void get_column(netsnmp_variable_list *vb, const struct sd_snapshot *snap
                        unsigned column, size_t i)
 {
     const struct sd_rows *r = &snap->rows;
-    const struct sd_row *row = &r->v[i];
+    const unsigned char *row = sd_rows_at(r, i);
+    const struct sd_coldef *c = sd_table_column(r->t, column);
+    const char *str;
+    size_t len;
 
-    switch (column) {
-    case SD_COLUMN_ASSETS:
-        set_u32(vb, ASN_GAUGE, row->assets);
+    if (!c)
+        return;
+    switch (c->kind) {
+    case SD_K_STRING:
+    case SD_K_NALSERVER:
+        str = sd_row_str(r, row, c, &len);
+        set_str(vb, str, len);
         break;
-    case SD_COLUMN_LASTUPDATEDATE:
-        snmp_set_var_typed_value(vb, ASN_OCTET_STR, row->date, row->date_len);
+    case SD_K_DATE:
+        snmp_set_var_typed_value(vb, ASN_OCTET_STR, row + c->off, row[c->aux]);
         break;
-    case SD_COLUMN_OBJECTTYPEID:
-        set_i32(vb, (int32_t)row->object_type);
+    case SD_K_BOOL:
+        set_i32(vb, row[c->off]);
         break;
-    case SD_COLUMN_PACKAGEID:
-        set_str(vb, sd_row_pkg(r, row), row->pkg_len);
-        break;
-    case SD_COLUMN_TYPE:
-        set_i32(vb, row->type);
+    case SD_K_UINT:
+        if (c->smi == SD_SMI_INTEGER)
+            set_i32(vb, (int32_t)sd_row_u32(row, c->off));
+        else
+            set_u32(vb, c->smi == SD_SMI_COUNTER ? ASN_COUNTER : ASN_GAUGE,
+                    sd_row_u32(row, c->off));
         break;
     }
 }
@@ -178,7 +212,7 @@ static const struct scalar scalars[] = {
     { SD_ARC_SUMMARY, SD_SUM_ROWS_ERROR },
     { SD_ARC_SUMMARY, SD_SUM_ROWS_OTHER },
     { SD_ARC_SUMMARY, SD_SUM_ASSETS_ERROR },
-    /* after the table (arc 3) in OID order */
+    /* after smsDistStatusTable (arc 3) in OID order */
     { SD_ARC_NOTIFY, SD_NOBJ_SENT },
     { SD_ARC_NOTIFY, SD_NOBJ_RATE_LIMITED },
     { SD_ARC_NOTIFY, SD_NOBJ_DROPPED },
@@ -246,12 +280,24 @@ void sd_mib_get(netsnmp_variable_list *vb)
     size_t n;
     int before;
     const oid *sfx = suffix_of(vb, buf, &n, &before);
+    struct table_arc *ta;
 
     if (!sfx || n < 2) {
         snmp_set_var_typed_value(vb, SNMP_NOSUCHOBJECT, NULL, 0);
         return;
     }
-    if (sfx[0] != SD_ARC_TABLE) {
+    if ((ta = table_at(sfx[0])) != NULL) {
+        if (n >= 3 && sfx[1] == 1 && sfx[2] >= ta->t->first_col && sfx[2] <= ta->t->last_col) {
+            const struct sd_snapshot *snap = snap_of(ta);
+            long i = snap ? sd_snapshot_find(snap, sfx + 3, n - 3) : -1;
+
+            if (i >= 0)
+                get_column(vb, snap, (unsigned)sfx[2], (size_t)i);
+            else
+                snmp_set_var_typed_value(vb, SNMP_NOSUCHINSTANCE, NULL, 0);
+            return;
+        }
+    } else {
         for (size_t i = 0; i < NSCALARS; i++) {
             if (scalars[i].arc != sfx[0] || scalars[i].item != sfx[1])
                 continue;
@@ -261,14 +307,6 @@ void sd_mib_get(netsnmp_variable_list *vb)
                 snmp_set_var_typed_value(vb, SNMP_NOSUCHINSTANCE, NULL, 0);
             return;
         }
-    } else if (sfx[0] == SD_ARC_TABLE && n >= 3 && sfx[1] == 1 &&
-               sfx[2] >= SD_COLUMN_FIRST && sfx[2] <= SD_COLUMN_LAST) {
-        long i = sd_snapshot_find(served->snap, sfx + 3, n - 3);
-        if (i >= 0)
-            get_column(vb, served->snap, (unsigned)sfx[2], (size_t)i);
-        else
-            snmp_set_var_typed_value(vb, SNMP_NOSUCHINSTANCE, NULL, 0);
-        return;
     }
     snmp_set_var_typed_value(vb, SNMP_NOSUCHOBJECT, NULL, 0);
 }
@@ -294,77 +332,86 @@ static void answer_scalar(netsnmp_variable_list *vb, const struct scalar *sc)
     get_scalar(vb, sc);
 }
 
-static void answer_row(netsnmp_variable_list *vb, unsigned column, size_t i)
+/* The instance name {objects, arc, 1, column, index...} of row i; its length. */
+static size_t row_name(oid *name, const struct sd_snapshot *snap, unsigned column, size_t i)
 {
-    oid name[MAX_OID_LEN];
     size_t len = OBJECTS_LEN;
 
     memcpy(name, objects_oid, sizeof(objects_oid));
-    name[len++] = SD_ARC_TABLE;
+    name[len++] = snap->rows.t->arc;
     name[len++] = 1;
     name[len++] = column;
-    len += sd_snapshot_index(served->snap, i, name + len);
-    snmp_set_var_objid(vb, name, len);
-    get_column(vb, served->snap, column, i);
+    return len + sd_snapshot_index(snap, i, name + len);
 }
 
-/* First table instance after suffix (which sorts at or after {3}); 0 if none. */
-static int next_in_table(netsnmp_variable_list *vb, const oid *sfx, size_t n)
+static void answer_row(netsnmp_variable_list *vb, const struct sd_snapshot *snap,
+                       unsigned column, size_t i)
 {
-    static const oid first_col[] = { SD_ARC_TABLE, 1, SD_COLUMN_FIRST };
-    size_t count = sd_snapshot_count(served->snap);
-    unsigned column = SD_COLUMN_FIRST;
+    oid name[MAX_OID_LEN];
+
+    snmp_set_var_objid(vb, name, row_name(name, snap, column, i));
+    get_column(vb, snap, column, i);
+}
+
+/* First instance of the table after sfx (which sorts at or after {arc}, n
+ * 0: before it); 0 if none. */
+static int next_in_table(netsnmp_variable_list *vb, struct table_arc *ta, const oid *sfx,
+                         size_t n)
+{
+    const struct sd_table *t = ta->t;
+    const struct sd_snapshot *snap = snap_of(ta);
+    const oid first_col[] = { t->arc, 1, t->first_col };
+    size_t count = sd_snapshot_count(snap);
+    unsigned column = t->first_col;
     size_t row = 0;
 
     if (!count)
         return 0;
     if (snmp_oid_compare(sfx, n, first_col, 3) >= 0) {
-        if (sfx[0] != SD_ARC_TABLE || sfx[1] != 1 || sfx[2] > SD_COLUMN_LAST)
+        if (sfx[0] != t->arc || sfx[1] != 1 || sfx[2] > t->last_col)
             return 0;
         column = (unsigned)sfx[2];
-        row = sd_snapshot_next_hint(served->snap, sfx + 3, n - 3, &walk_hint);
+        row = sd_snapshot_next_hint(snap, sfx + 3, n - 3, &ta->walk_hint);
         if (row == count) {
             column++;
             row = 0;
         }
-        if (column > SD_COLUMN_LAST)
+        if (column > t->last_col)
             return 0;
     }
-    answer_row(vb, column, row);
+    answer_row(vb, snap, column, row);
     return 1;
 }
 
 void sd_mib_getnext(netsnmp_variable_list *vb)
 {
-    static const oid table[] = { SD_ARC_TABLE };
     oid buf[MAX_OID_LEN];
     size_t n = 0;
     int before;
     const oid *sfx = suffix_of(vb, buf, &n, &before);
+    size_t sc = 0;
 
     if (!sfx) {
         if (!before)
             return;             /* past our subtree: leave it to the agent */
-        sfx = table;            /* any suffix sorting before the first scalar */
+        sfx = buf;              /* before the subtree: from its start */
         n = 0;
     }
-    const struct scalar *sc = NULL;
-    for (size_t i = 0; i < NSCALARS && !sc; i++)
-        if (scalar_cmp(&scalars[i], sfx, n) > 0)
-            sc = &scalars[i];
-    /* Scalars below the table's arc come before it, the others after. */
-    if (sc && sc->arc < SD_ARC_TABLE) {
-        answer_scalar(vb, sc);
-        return;
+    /* The arcs in order: scalars up to a table's arc, then the table. */
+    for (size_t k = 0; k <= NTABLES; k++) {
+        unsigned long arc = k < NTABLES ? tables[k].t->arc : (unsigned long)-1;
+
+        for (; sc < NSCALARS && scalars[sc].arc < arc; sc++)
+            if (scalar_cmp(&scalars[sc], sfx, n) > 0) {
+                answer_scalar(vb, &scalars[sc]);
+                return;
+            }
+        if (k == NTABLES || (n > 0 && sfx[0] > arc))
+            continue;
+        if (n > 0 && sfx[0] == arc ? next_in_table(vb, &tables[k], sfx, n)
+                                   : next_in_table(vb, &tables[k], sfx, 0))
+            return;
     }
-    if (snmp_oid_compare(sfx, n, table, 1) < 0) {
-        sfx = table;
-        n = 1;
-    }
-    if (next_in_table(vb, sfx, n))
-        return;
-    if (sc)
-        answer_scalar(vb, sc);
     /* Nothing after: the varbind stays as it was and the agent moves on. */
 }
 
@@ -408,20 +455,16 @@ int sd_mib_add_gauge(netsnmp_variable_list **vars, unsigned arc, unsigned item, 
 
 int sd_mib_add_row(netsnmp_variable_list **vars, const struct sd_snapshot *s, size_t i, int reason)
 {
+    const struct sd_table *t = s->rows.t;
     oid name[MAX_OID_LEN];
-    size_t len = OBJECTS_LEN;
+    size_t len = row_name(name, s, 0, i);       /* the column is set below */
     netsnmp_variable_list *vb;
 
-    memcpy(name, objects_oid, sizeof(objects_oid));
-    name[len++] = SD_ARC_TABLE;
-    name[len++] = 1;
-    name[len++] = 0;                    /* the column, set below */
-    len += sd_snapshot_index(s, i, name + len);
-    for (unsigned col = SD_COLUMN_FIRST; col <= SD_COLUMN_LAST; col++) {
-        name[OBJECTS_LEN + 2] = col;
+    for (size_t k = 0; k < t->n_notif_cols; k++) {
+        name[OBJECTS_LEN + 2] = t->notif_cols[k];
         if (!(vb = add_vb(vars, name, len)))
             return -1;
-        get_column(vb, s, col, i);
+        get_column(vb, s, t->notif_cols[k], i);
     }
     /* smsDistNotifyReason, instance = the row's index */
     name[OBJECTS_LEN] = SD_ARC_NOTIFY;

@@ -10,22 +10,9 @@
 
 #include <stdint.h>
 
+#include "counters.h"
 #include "health.h"
 #include "snapshot.h"
-
-/* Counters of the notification module, served as smsDistNotify scalars. */
-struct sd_notify_stats {
-    uint32_t sent;
-    uint32_t rate_limited;
-    uint32_t dropped;
-    uint32_t queued;
-};
-
-/* Configuration reloads, served as smsDistConfig scalars. */
-struct sd_confstat {
-    uint32_t refused;           /* reloads refused since start */
-    char error[256];            /* why the last one was refused; "" once one is applied */
-};
 
 struct sd_served {
     const struct sd_snapshot *snap;     /* may be NULL: empty table */

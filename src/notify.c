@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mib.h"
 #include "notify.h"
 #include "oids.h"
 
@@ -228,7 +229,8 @@ static void notify_change(enum sd_change change, const struct sd_snapshot *s, si
 
     if (!admit())
         return;
-    netsnmp_variable_list *vars = start(entered ? SD_NOTIF_ROW_ENTERED_ERROR : SD_NOTIF_ROW_LEFT_ERROR);
+    const struct sd_table *t = s->rows.t;
+    netsnmp_variable_list *vars = start(entered ? t->notif_entered : t->notif_left);
     if (vars)
         vars = built(vars, sd_mib_add_row(&vars, s, i, reason[change]));
     emit(vars);

@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "counters.h"
 #include "health.h"
-#include "mib.h"
 #include "snapshot.h"
 
 struct sd_notify_cfg {

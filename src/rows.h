@@ -1,10 +1,12 @@
 /*
- * rows: one SMS_DistributionStatus row, validated, and the growable set of
- * them that a decoder fills and a snapshot is built from.
+ * rows: the growable set of validated rows of one table that a decoder
+ * fills and a snapshot is built from.
  *
- * Knows nothing of SNMP or of where the bytes came from. Strings live in one
- * arena per set (rows hold offsets), so a row costs ~40 bytes plus its
- * strings and a set is two allocations, whatever its size.
+ * Knows nothing of SNMP or of where the bytes came from. A row is a fixed
+ * record of the table's row_size (its description says where each column
+ * is); strings live in one arena per set (rows hold offsets), so a set is
+ * two allocations, whatever its size. struct sd_row is the record of the
+ * main table, SMS_DistributionStatus.
  */
 #ifndef SD_ROWS_H
 #define SD_ROWS_H
@@ -12,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "table.h"
 
 /*
  * Longest ObjectID that can be a table index. The index is the string's
@@ -68,16 +72,48 @@ struct sd_row {
 };
 
 struct sd_rows {
-    struct sd_row *v;           /* owned */
+    const struct sd_table *t;   /* what a row is */
+    union {
+        struct sd_row *v;       /* owned: the main table's rows */
+        unsigned char *raw;     /* the same memory, any table: row i at i * t->row_size */
+    };
     size_t n, alloc;
     char *arena;                /* owned; strings are not NUL-terminated */
     size_t arena_len, arena_alloc;
 };
 
+/* An empty set of the main table's rows; of t's rows. */
 void sd_rows_init(struct sd_rows *r);
+void sd_rows_init_table(struct sd_rows *r, const struct sd_table *t);
 void sd_rows_fini(struct sd_rows *r);
-/* Copies the row in; returns 0, or -1 when out of memory. */
+/* Copies a main-table row in; returns 0, or -1 when out of memory. */
 int sd_rows_add(struct sd_rows *r, const struct sd_row_in *in);
+
+/*
+ * Adding a row of r->t column by column (the validation path): reserve a
+ * zeroed slot after the last row, fill it (numbers, dates and truth values
+ * in place at their column's off; strings through sd_rows_set_str, which
+ * copies them into the arena), then commit it, or drop it by not
+ * committing and setting arena_len back to what it was before. The slot
+ * stays valid until the next reserve. NULL / -1: out of memory.
+ */
+void *sd_rows_reserve(struct sd_rows *r);
+int sd_rows_set_str(struct sd_rows *r, void *row, const struct sd_coldef *c, const char *s,
+                    size_t len);
+void sd_rows_commit(struct sd_rows *r, void *row, uint32_t seq);
+
+static inline const void *sd_rows_at(const struct sd_rows *r, size_t i)
+{
+    return r->raw + i * r->t->row_size;
+}
+
+/* A string column of a stored row. */
+static inline const char *sd_row_str(const struct sd_rows *r, const void *row,
+                                     const struct sd_coldef *c, size_t *len)
+{
+    *len = ((const uint8_t *)row)[c->aux];
+    return r->arena + sd_row_u32(row, c->off);
+}
 
 static inline const char *sd_row_oid(const struct sd_rows *r, const struct sd_row *row)
 {
@@ -88,6 +124,29 @@ static inline const char *sd_row_pkg(const struct sd_rows *r, const struct sd_ro
 {
     return r->arena + row->pkg_off;
 }
+
+/*
+ * Index and key of a stored row, from its table's description (table.c):
+ * key order of a row of ra and one of rb (the same table); a row's index
+ * against the sub-identifiers idx[0..n) in OID order (<0, 0 equal, >0;
+ * idx ending inside the index sorts first); the index written to out (room
+ * for t->max_index); whether every column is equal; the key in words
+ * ("ObjectID PS100095, MessageCategory 42") for messages.
+ */
+int sd_rows_key_cmp(const struct sd_rows *ra, const void *a, const struct sd_rows *rb,
+                    const void *b);
+int sd_rows_index_cmp(const struct sd_rows *r, const void *row, const unsigned long *idx,
+                      size_t n);
+size_t sd_rows_index(const struct sd_rows *r, const void *row, unsigned long *out);
+bool sd_rows_same(const struct sd_rows *ra, const void *a, const struct sd_rows *rb,
+                  const void *b);
+void sd_rows_key_text(const struct sd_rows *r, const void *row, char *buf, size_t n);
+/* The two comparisons read from the description alone, whatever the table
+ * provides (what a table's own key_cmp/index_cmp must agree with). */
+int sd_rows_key_cmp_any(const struct sd_rows *ra, const void *a, const struct sd_rows *rb,
+                        const void *b);
+int sd_rows_index_cmp_any(const struct sd_rows *r, const void *row, const unsigned long *idx,
+                          size_t n);
 
 /* The "unknown" DateAndTime: eight zero octets, as HOST-RESOURCES-MIB does. */
 void sd_date_unknown(uint8_t date[SD_DATEANDTIME_LEN], uint8_t *len);

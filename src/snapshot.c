@@ -22,9 +22,8 @@ void sd_policy_default(struct sd_policy *p)
 
 enum sd_state_class sd_policy_class(const struct sd_policy *p, int32_t type)
 {
-    for (size_t i = 0; i < p->n_error_types; i++)
-        if (p->error_types[i] == type)
-            return SD_CLASS_ERROR;
+    if (sd_policy_has(p, type))
+        return SD_CLASS_ERROR;
     if (type == 1)
         return SD_CLASS_SUCCESS;
     if (type == 2)
@@ -32,77 +31,52 @@ enum sd_state_class sd_policy_class(const struct sd_policy *p, int32_t type)
     return SD_CLASS_OTHER;
 }
 
-/* qsort has no context argument; the arena is per-thread while sorting. */
-static _Thread_local const char *sort_arena;
-
-static int key_cmp(const char *arena, const struct sd_row *a, const struct sd_row *b)
-{
-    int c;
-
-    if (a->oid_len != b->oid_len)
-        return a->oid_len < b->oid_len ? -1 : 1;
-    c = memcmp(arena + a->oid_off, arena + b->oid_off, a->oid_len);
-    if (c)
-        return c;
-    if (a->category != b->category)
-        return a->category < b->category ? -1 : 1;
-    return 0;
-}
-
 /* Key order; within a key, the row to keep last (latest date, then seq). */
-static int sort_cmp(const void *pa, const void *pb)
+static int sort_cmp(const void *pa, const void *pb, void *arg)
 {
-    const struct sd_row *a = pa, *b = pb;
-    int c = key_cmp(sort_arena, a, b);
+    const struct sd_rows *r = arg;
+    const struct sd_table *t = r->t;
+    int c = sd_rows_key_cmp(r, pa, r, pb);
+    uint32_t sa, sb;
 
     if (c)
         return c;
-    /* DateAndTime in UTC compares as bytes; "unknown" (8 zeros) sorts first. */
-    c = memcmp(a->date, b->date, SD_DATEANDTIME_LEN);
-    if (c)
-        return c;
-    return a->seq < b->seq ? -1 : a->seq > b->seq;
-}
+    if (t->newest != SD_NO_COL) {
+        /* DateAndTime in UTC compares as bytes; "unknown" (8 zeros) sorts first. */
+        uint16_t off = t->cols[t->newest].off;
 
-static void add_summary(struct sd_summary *sum, const struct sd_policy *p, const struct sd_row *r)
-{
-    switch (sd_policy_class(p, r->type)) {
-    case SD_CLASS_SUCCESS:
-        sum->rows_success++;
-        break;
-    case SD_CLASS_INPROGRESS:
-        sum->rows_inprogress++;
-        break;
-    case SD_CLASS_ERROR:
-        sum->rows_error++;
-        sum->assets_error = (r->assets > UINT32_MAX - sum->assets_error)
-                                ? UINT32_MAX : sum->assets_error + r->assets;
-        break;
-    case SD_CLASS_OTHER:
-        sum->rows_other++;
-        break;
+        c = memcmp((const char *)pa + off, (const char *)pb + off, SD_DATEANDTIME_LEN);
+        if (c)
+            return c;
     }
+    sa = sd_row_u32(pa, t->seq_off);
+    sb = sd_row_u32(pb, t->seq_off);
+    return sa < sb ? -1 : sa > sb;
 }
 
 /* Keeps the last row of each run of equal keys (the sort put it last), in place. */
 static void dedup(struct sd_snapshot *s, const char *origin, struct sd_msgs *msgs)
 {
     struct sd_rows *r = &s->rows;
-    size_t out = 0;
+    size_t out = 0, size = r->t->row_size;
+    char key[600];
 
     for (size_t i = 0; i < r->n;) {
         size_t j = i + 1;
-        while (j < r->n && key_cmp(r->arena, &r->v[i], &r->v[j]) == 0)
+        while (j < r->n && sd_rows_key_cmp(r, sd_rows_at(r, i), r, sd_rows_at(r, j)) == 0)
             j++;
-        const struct sd_row *kept = &r->v[j - 1];
+        const void *kept = sd_rows_at(r, j - 1);
+        uint32_t kseq = sd_row_u32(kept, r->t->seq_off);
+        if (j - i > 1)
+            sd_rows_key_text(r, kept, key, sizeof(key));
         for (size_t k = i; k + 1 < j; k++) {
             s->duplicates++;
-            sd_msgs_add(msgs, SD_MSG_WARN,
-                        "%s: row %u: duplicate of row %u (ObjectID %.*s, MessageCategory %u); "
-                        "row %u kept", origin, r->v[k].seq, kept->seq, (int)kept->oid_len,
-                        sd_row_oid(r, kept), kept->category, kept->seq);
+            sd_msgs_add(msgs, SD_MSG_WARN, "%s: row %u: duplicate of row %u (%s); row %u kept",
+                        origin, sd_row_u32(sd_rows_at(r, k), r->t->seq_off), kseq, key, kseq);
         }
-        r->v[out++] = *kept;
+        if (out != j - 1)
+            memcpy(r->raw + out * size, kept, size);
+        out++;
         i = j;
     }
     r->n = out;
@@ -123,13 +97,12 @@ struct sd_snapshot *sd_snapshot_build(struct sd_rows *rows, const struct sd_poli
     sd_rows_init(rows);
     s->rejected = rejected;
     s->policy = *p;
-    sort_arena = s->rows.arena;
     if (s->rows.n > 1)
-        qsort(s->rows.v, s->rows.n, sizeof(s->rows.v[0]), sort_cmp);
-    sort_arena = NULL;
+        qsort_r(s->rows.raw, s->rows.n, s->rows.t->row_size,
+                s->rows.t->sort_cmp ? s->rows.t->sort_cmp : sort_cmp, &s->rows);
     dedup(s, origin, msgs);
     for (size_t i = 0; i < s->rows.n; i++)
-        add_summary(&s->sum, p, &s->rows.v[i]);
+        s->rows.t->summarize(&s->sum, p, sd_rows_at(&s->rows, i));
     return s;
 }
 
@@ -148,37 +121,9 @@ void sd_snapshot_free(struct sd_snapshot *s)
     free(s);
 }
 
-/* Sub-identifier k of row's index {len, octets..., category}. */
-static unsigned long index_subid(const struct sd_rows *r, const struct sd_row *row, size_t k)
-{
-    if (k == 0)
-        return row->oid_len;
-    if (k <= row->oid_len)
-        return (unsigned char)r->arena[row->oid_off + k - 1];
-    return row->category;
-}
-
 int sd_snapshot_index_cmp(const struct sd_snapshot *s, size_t i, const unsigned long *idx, size_t n)
 {
-    const struct sd_row *row = &s->rows.v[i];
-    const unsigned char *oid = (const unsigned char *)s->rows.arena + row->oid_off;
-    size_t len = row->oid_len, m;
-
-    /* {len, octets..., category} against idx, in OID order, without
-     * building the row's OID: this runs log2(n) times per request. */
-    if (n == 0)
-        return 1;
-    if (idx[0] != len)
-        return len < idx[0] ? -1 : 1;
-    m = n - 1 < len ? n - 1 : len;
-    for (size_t k = 0; k < m; k++)
-        if (oid[k] != idx[k + 1])
-            return oid[k] < idx[k + 1] ? -1 : 1;
-    if (n <= len + 1)
-        return 1;               /* idx stops inside the row's index */
-    if (row->category != idx[len + 1])
-        return row->category < idx[len + 1] ? -1 : 1;
-    return n == len + 2 ? 0 : -1;
+    return sd_rows_index_cmp(&s->rows, sd_rows_at(&s->rows, i), idx, n);
 }
 
 long sd_snapshot_find(const struct sd_snapshot *s, const unsigned long *idx, size_t n)
@@ -229,26 +174,10 @@ size_t sd_snapshot_next_hint(const struct sd_snapshot *s, const unsigned long *i
 
 size_t sd_snapshot_index(const struct sd_snapshot *s, size_t i, unsigned long *out)
 {
-    const struct sd_row *row = &s->rows.v[i];
-    size_t len = (size_t)row->oid_len + 2;
-
-    for (size_t k = 0; k < len; k++)
-        out[k] = index_subid(&s->rows, row, k);
-    return len;
+    return sd_rows_index(&s->rows, sd_rows_at(&s->rows, i), out);
 }
 
-static bool row_same(const struct sd_rows *ra, const struct sd_row *a,
-                     const struct sd_rows *rb, const struct sd_row *b)
-{
-    return a->oid_len == b->oid_len && a->pkg_len == b->pkg_len &&
-           a->category == b->category && a->assets == b->assets &&
-           a->object_type == b->object_type && a->type == b->type &&
-           a->date_len == b->date_len && memcmp(a->date, b->date, sizeof(a->date)) == 0 &&
-           memcmp(sd_row_oid(ra, a), sd_row_oid(rb, b), a->oid_len) == 0 &&
-           memcmp(sd_row_pkg(ra, a), sd_row_pkg(rb, b), a->pkg_len) == 0;
-}
-
-static bool policy_has(const struct sd_policy *p, int32_t type)
+bool sd_policy_has(const struct sd_policy *p, int32_t type)
 {
     for (size_t i = 0; i < p->n_error_types; i++)
         if (p->error_types[i] == type)
@@ -260,41 +189,34 @@ static bool policy_has(const struct sd_policy *p, int32_t type)
 bool sd_policy_equal(const struct sd_policy *a, const struct sd_policy *b)
 {
     for (size_t i = 0; i < a->n_error_types; i++)
-        if (!policy_has(b, a->error_types[i]))
+        if (!sd_policy_has(b, a->error_types[i]))
             return false;
     for (size_t i = 0; i < b->n_error_types; i++)
-        if (!policy_has(a, b->error_types[i]))
+        if (!sd_policy_has(a, b->error_types[i]))
             return false;
     return true;
 }
 
 bool sd_snapshot_same_rows(const struct sd_snapshot *a, const struct sd_snapshot *b)
 {
-    if (!a || !b || a->rows.n != b->rows.n || !sd_policy_equal(&a->policy, &b->policy))
+    if (!a || !b || a->rows.t != b->rows.t || a->rows.n != b->rows.n ||
+        !sd_policy_equal(&a->policy, &b->policy))
         return false;
     for (size_t i = 0; i < a->rows.n; i++)
-        if (!row_same(&a->rows, &a->rows.v[i], &b->rows, &b->rows.v[i]))
+        if (!sd_rows_same(&a->rows, sd_rows_at(&a->rows, i), &b->rows, sd_rows_at(&b->rows, i)))
             return false;
     return true;
 }
 
 static bool is_error(const struct sd_policy *p, const struct sd_snapshot *s, size_t i)
 {
-    return sd_policy_class(p, s->rows.v[i].type) == SD_CLASS_ERROR;
+    return s->rows.t->classify(p, sd_rows_at(&s->rows, i)) == SD_CLASS_ERROR;
 }
 
 /* Key order between row i of a and row j of b. */
 static int cross_cmp(const struct sd_snapshot *a, size_t i, const struct sd_snapshot *b, size_t j)
 {
-    const struct sd_row *ra = &a->rows.v[i], *rb = &b->rows.v[j];
-    int c;
-
-    if (ra->oid_len != rb->oid_len)
-        return ra->oid_len < rb->oid_len ? -1 : 1;
-    c = memcmp(sd_row_oid(&a->rows, ra), sd_row_oid(&b->rows, rb), ra->oid_len);
-    if (c)
-        return c;
-    return ra->category < rb->category ? -1 : ra->category > rb->category;
+    return sd_rows_key_cmp(&a->rows, sd_rows_at(&a->rows, i), &b->rows, sd_rows_at(&b->rows, j));
 }
 
 size_t sd_snapshot_diff(const struct sd_snapshot *old, const struct sd_snapshot *new_,

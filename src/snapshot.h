@@ -17,24 +17,7 @@
 
 #include "msgs.h"
 #include "rows.h"
-
-#define SD_MAX_ERROR_TYPES 16
-
-/* What counts as Error (configuration `errorTypes`). */
-struct sd_policy {
-    int32_t error_types[SD_MAX_ERROR_TYPES];
-    size_t n_error_types;
-};
-
-enum sd_state_class { SD_CLASS_SUCCESS, SD_CLASS_INPROGRESS, SD_CLASS_ERROR, SD_CLASS_OTHER };
-
-struct sd_summary {
-    uint32_t rows_success;
-    uint32_t rows_inprogress;
-    uint32_t rows_error;
-    uint32_t rows_other;
-    uint32_t assets_error;      /* saturates at UINT32_MAX */
-};
+#include "table.h"
 
 struct sd_snapshot {
     atomic_uint refs;           /* shared by the main thread and load requests */
@@ -45,13 +28,18 @@ struct sd_snapshot {
     unsigned long duplicates;   /* rows dropped as duplicates */
 };
 
+/* errorTypes 3 4 (the main table's default). */
 void sd_policy_default(struct sd_policy *p);
+/* Whether v is one of p's values. */
+bool sd_policy_has(const struct sd_policy *p, int32_t v);
+/* The main table's rule: Type 1 success, 2 in progress, p's values error. */
 enum sd_state_class sd_policy_class(const struct sd_policy *p, int32_t type);
 
 /*
  * Takes over `rows` (left empty), sorts and deduplicates them. Duplicate
- * keys keep the row with the latest LastUpdateDate, on a tie the later one
- * in the source (highest seq); each dropped row is reported in msgs.
+ * keys keep the row with the latest date of the table's `newest` column, on
+ * a tie the later one in the source (highest seq); each dropped row is
+ * reported in msgs.
  * Returns NULL only when out of memory (rows are then freed).
  */
 struct sd_snapshot *sd_snapshot_build(struct sd_rows *rows, const struct sd_policy *p,
@@ -86,7 +74,7 @@ size_t sd_snapshot_next(const struct sd_snapshot *s, const unsigned long *idx, s
  */
 size_t sd_snapshot_next_hint(const struct sd_snapshot *s, const unsigned long *idx, size_t n,
                              size_t *hint);
-/* Writes row i's index into out (room for 2 + SD_OBJECTID_MAX); returns its length. */
+/* Writes row i's index into out (room for the table's max_index); returns its length. */
 size_t sd_snapshot_index(const struct sd_snapshot *s, size_t i, unsigned long *out);
 
 /* What happened to a row between two snapshots, as far as Error goes. */

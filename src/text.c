@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "record.h"
 
 /* How many leading bytes are looked at for the NUL that UTF-16 puts in
  * every ASCII character; text in UTF-8 has none there. */
