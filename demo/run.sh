@@ -45,7 +45,7 @@ agentXPerms 0600 0700
 rocommunity public 127.0.0.1
 CONF
 cat > "$T/smsdistd.conf" <<CONF
-source file:$top/demo/sample-export.json
+source file:$top/demo/sample-combined.json
 CONF
 
 echo "== starting snmpd on udp:127.0.0.1:$port and smsdistd (files in $T)"
@@ -82,6 +82,19 @@ snmp snmptable -Cb -Ci -Cw 200 SMS-DISTRIBUTION-STATUS-MIB::smsDistStatusTable
 echo
 echo "== one row: snmpget SMS-DISTRIBUTION-STATUS-MIB::smsDistStatusType.\"PS100095\".40"
 snmp snmpget SMS-DISTRIBUTION-STATUS-MIB::smsDistStatusType.\"PS100095\".40
+echo
+echo "== which distribution point? The Error row's PackageID column is the prefix of its content's"
+echo "   rows in smsDistContentDPTable: one walk lists every DP of PS100095 and its State"
+pkg=$(snmp snmpget -Oqv SMS-DISTRIBUTION-STATUS-MIB::smsDistStatusPackageID.\"PS100095\".40 | tr -d '"')
+echo "   snmpwalk SMS-DISTRIBUTION-STATUS-MIB::smsDistContentDPState.\"$pkg\""
+snmp snmpwalk SMS-DISTRIBUTION-STATUS-MIB::smsDistContentDPState.\"$pkg\"
+echo
+echo "== the distribution points: snmptable -Cb -Ci SMS-DISTRIBUTION-STATUS-MIB::smsDistDPTable"
+snmp snmptable -Cb -Ci -Cw 200 SMS-DISTRIBUTION-STATUS-MIB::smsDistDPTable
+echo
+echo "== their summary and each table's source: smsDistDPSummary, smsDistLoadState"
+snmp snmpwalk SMS-DISTRIBUTION-STATUS-MIB::smsDistDPSummary
+snmp snmpwalk SMS-DISTRIBUTION-STATUS-MIB::smsDistLoadState
 
 if [ "$keep" = 1 ]; then
   echo

@@ -11,7 +11,7 @@
 #
 # Environment:
 #   FUZZ_SECONDS  run time of each harness (default 60)
-#   FUZZ_JOBS     harnesses run at once (default: all three when there are
+#   FUZZ_JOBS     harnesses run at once (default: all of them when there are
 #                 at least 3 CPUs, else one at a time)
 #   FUZZ_KEEP     non-empty: keep the work folder even when nothing was found
 #   FUZZ_WORKDIR  use this (new or empty) folder instead of a fresh temp one;
@@ -24,7 +24,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${FUZZ_SECONDS:-60}
 case $secs in ''|*[!0-9]*) echo "fuzz/run.sh: FUZZ_SECONDS must be a number of seconds" >&2; exit 1 ;; esac
-harnesses=(json csv datetime)
+harnesses=(json csv datetime tables)
 
 say() { echo "fuzz: $*"; }
 
@@ -86,7 +86,7 @@ deps_libs="$(pkg-config --libs "$json_lib" 2>/dev/null || echo "-l$json_lib") -l
 cflags=(-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
         -fno-omit-frame-pointer -Wall -Wextra -Wno-unused-parameter
         -I"$work/build" -I"$top/src" -I"$top/fuzz")
-decoders=(decode.c decode_json.c decode_csv.c text.c datetime.c tz.c rows.c msgs.c)
+decoders=(decode.c record.c decode_json.c decode_csv.c text.c datetime.c tz.c rows.c table.c tab_status.c tab_dp.c tab_content.c snapshot.c msgs.c)
 
 build() {
     local name=$1 srcs=() f
@@ -125,6 +125,11 @@ seed json "$data"/decode/* "$data"/serve/* "$data"/hostile/*.json "$data"/hostil
     "$data"/hostile/*.csv
 rm -f "$work"/seeds/json/*.py "$work"/seeds/json/*.md
 seed csv "$data"/decode/*.csv "$data"/serve/*.csv "$data"/hostile/*.csv
+# the per-DP tables: their own shapes (combined exports, each class's CSV),
+# and the main table's JSON shapes (envelopes, arrays, encodings)
+seed tables "$data"/tables/* "$data"/decode/*.json "$data"/decode/*.txt "$data"/serve/*.json \
+    "$data"/hostile/*.json
+rm -f "$work"/seeds/tables/*.py "$work"/seeds/tables/*.md
 # dates: every form the decoders accept, and near misses of each
 n=0
 while IFS= read -r line; do
@@ -155,13 +160,15 @@ EOF
 max_len() { case $1 in datetime) echo 256 ;; *) echo 32768 ;; esac; }
 
 run_one() {
-    local h=$1
+    local h=$1 dict=()
+    # a harness's dictionary, when it has one (fuzz/<name>.dict)
+    [ -f "$top/fuzz/$h.dict" ] && dict=(-dict="$top/fuzz/$h.dict")
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
     timeout --kill-after=10 $((secs + 120)) \
         "$work/bin/fuzz_$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
             -max_len="$(max_len "$h")" -error_exitcode=1 -timeout_exitcode=2 \
-            -print_final_stats=1 -artifact_prefix="$work/artifacts/$h/" \
+            -print_final_stats=1 -artifact_prefix="$work/artifacts/$h/" ${dict[@]+"${dict[@]}"} \
             "$work/corpus/$h" "$work/seeds/$h" >"$work/logs/$h.log" 2>&1
 }
 

@@ -16,13 +16,35 @@
 #include "source.h"
 #include "watch.h"
 
-static struct sd_health health;
-static struct sd_snapshot *current;     /* owned: the data served */
+/*
+ * One table's feed: where its rows come from, the loader that reads them,
+ * its health and the snapshot served. Each reloads on its own; one failing
+ * never touches another's data. feeds[0] is smsDistStatusTable, whose
+ * health is also the smsDistSource scalars and source notifications.
+ */
+struct feed {
+    const struct sd_table *t;
+    const char *uri;                    /* the config's; NULL: not served */
+    bool inherited;                     /* the main source's file: only a combined export
+                                         * carries this table */
+    bool absent;                        /* inherited, and the last document had none */
+    struct sd_health health;
+    struct sd_snapshot *current;        /* owned: the data served */
+    struct sd_loader *loader;
+    char *display;                      /* owned: URI as shown */
+    unsigned poll_alarm;                /* http sources: fetch every pollInterval */
+    struct sd_watch *watch;             /* file sources */
+    const struct sd_snapshot **served_snap;
+};
+
 static struct sd_served served;
-static struct sd_loader *loader;
-static char *display;                   /* owned: source URI as shown */
+static struct feed feeds[SD_TABLES] = {
+    { .t = &sd_table_status, .served_snap = &served.snap },
+    { .t = &sd_table_dp, .served_snap = &served.dp_snap },
+    { .t = &sd_table_content, .served_snap = &served.content_snap },
+};
+#define MAIN (&feeds[0])
 static const struct sd_config *config;
-static unsigned poll_alarm;             /* http sources: fetch every pollInterval */
 static unsigned state_alarm;            /* notices the source going stale */
 static struct sd_confstat confstat;
 
@@ -143,41 +165,92 @@ static void check_registration(time_t now)
     reg.reported = 0;
 }
 
+static const struct sd_policy *policy_of(const struct feed *f)
+{
+    return f->t == &sd_table_content ? &config->content_policy : &config->policy;
+}
+
+/* Log lines of a per-DP table say which table they are about. */
+static const char *who(const struct feed *f, char *buf, size_t n)
+{
+    if (f == MAIN)
+        return "";
+    snprintf(buf, n, "%s: ", f->t->name);
+    return buf;
+}
+
+/* What smsDistLoadTable shows of f (a row only while f is served). */
+static void publish(struct feed *f)
+{
+    struct sd_served_load *l = &served.load[f - feeds];
+
+    *f->served_snap = f->current;
+    l->present = f->uri && !f->absent;
+    l->display = f->display ? f->display : "";
+    l->health = &f->health;
+    l->snap = f->current;
+}
+
+/* Drops what f serves (no longer configured, or no longer in the document). */
+static void drop(struct feed *f)
+{
+    if (f->current) {
+        struct sd_snapshot *old = f->current;
+
+        f->current = NULL;
+        publish(f);
+        sd_loader_retire(f->loader, old, NULL);
+    }
+    sd_health_init(&f->health, time(NULL));
+    f->health.stale_after = config->stale_after;
+    publish(f);
+}
+
 /* A good load: swap it in (a pointer swap: the loader already compared it
  * with the data served and will free what is retired). */
-static void loaded(struct sd_load_result *r, time_t now)
+static void loaded(struct feed *f, struct sd_load_result *r, time_t now)
 {
     struct sd_snapshot *snap = r->snap;
-    bool same = r->base == current && r->same;
+    bool same = r->base == f->current && r->same;
+    char pfx[64];
 
-    DEBUGMSGTL(("smsdistd", "load of %s: fetch %.3f s, decode %.3f s, build %.3f s\n",
-                r->origin, r->fetch_s, r->decode_s, r->build_s));
-    if (!same || health.last_failed)
-        snmp_log(LOG_INFO, "loaded %zu rows from %s (%lu rejected, %lu duplicates) in %.3f s%s\n",
-                 sd_snapshot_count(snap), r->origin, snap->rejected, snap->duplicates,
-                 r->fetch_s + r->decode_s + r->build_s,
+    DEBUGMSGTL(("smsdistd", "%sload of %s: fetch %.3f s, decode %.3f s, build %.3f s\n",
+                who(f, pfx, sizeof(pfx)), r->origin, r->fetch_s, r->decode_s, r->build_s));
+    if (r->absent) {
+        if (!f->absent)
+            snmp_log(LOG_INFO, "%s%s has no %s array: %s not served\n", who(f, pfx, sizeof(pfx)),
+                     r->origin, f->t->wmi_class, f->t->name);
+        f->absent = true;
+        drop(f);
+        return;
+    }
+    f->absent = false;
+    if (!same || f->health.last_failed)
+        snmp_log(LOG_INFO, "%sloaded %zu rows from %s (%lu rejected, %lu duplicates) in %.3f s%s\n",
+                 who(f, pfx, sizeof(pfx)), sd_snapshot_count(snap), r->origin, snap->rejected,
+                 snap->duplicates, r->fetch_s + r->decode_s + r->build_s,
                  reg.refused || reg.reported ? "; NOT served: the master refused our registration" : "");
     if (same) {
         /* Same rows: nothing served changes, but the counts of this load do. */
-        current->rejected = snap->rejected;
-        current->duplicates = snap->duplicates;
+        f->current->rejected = snap->rejected;
+        f->current->duplicates = snap->duplicates;
     } else {
         struct sd_changes mine = { 0 };
         const struct sd_changes *changes = &r->changes;
-        if (r->base != current || !r->changes_ok) {
+        if (r->base != f->current || !r->changes_ok) {
             /* another load was swapped in since this one started */
-            sd_snapshot_changes(current, snap, &config->policy, &mine);
+            sd_snapshot_changes(f->current, snap, policy_of(f), &mine);
             changes = &mine;
         }
-        sd_notify_changes(changes, current, snap);
+        sd_notify_changes(changes, f->current, snap);
         sd_changes_fini(&mine);
-        struct sd_snapshot *old = current;
-        current = snap;
+        struct sd_snapshot *old = f->current;
+        f->current = snap;
         r->snap = NULL;
-        served.snap = current;
-        sd_loader_retire(loader, old, NULL);
+        sd_loader_retire(f->loader, old, NULL);
     }
-    sd_health_good(&health, now);
+    sd_health_good(&f->health, now);
+    publish(f);
 }
 
 /* httpAuth windows: one line when loads start or stop going through NTLM
@@ -195,34 +268,65 @@ static void auth_fallback(const struct sd_load_result *r)
     snprintf(said, sizeof(said), "%s", r->auth_note);
 }
 
-static void failed(const struct sd_load_result *r, time_t now)
+static void failed(struct feed *f, const struct sd_load_result *r, time_t now)
 {
+    struct sd_health *h = &f->health;
+    char pfx[64];
+
+    /* A table read from the main file that is not there: the main table
+     * says what went wrong with the file. */
+    if (f->inherited && f->absent)
+        return;
+
     /* One line per change of trouble, not one per retry. */
     /* health keeps the first 255 characters (what the MIB can show): compare those */
-    if (!health.last_failed ||
-        strncmp(health.last_error, r->error, sizeof(health.last_error) - 1) != 0)
-        snmp_log(LOG_WARNING, "load failed: %s; %s\n", r->error,
-                 current ? "the last good data stays served" : "no data served yet");
+    if (!h->last_failed || strncmp(h->last_error, r->error, sizeof(h->last_error) - 1) != 0)
+        snmp_log(LOG_WARNING, "%sload failed: %s; %s\n", who(f, pfx, sizeof(pfx)), r->error,
+                 f->current ? "the last good data stays served" : "no data served yet");
     else
-        DEBUGMSGTL(("smsdistd", "load failed again: %s\n", r->error));
-    sd_health_failed(&health, now, r->error);
+        DEBUGMSGTL(("smsdistd", "%sload failed again: %s\n", who(f, pfx, sizeof(pfx)), r->error));
+    sd_health_failed(h, now, r->error);
+    publish(f);
+}
+
+static struct feed *feed_of(const struct sd_table *t)
+{
+    for (size_t k = 0; k < SD_TABLES; k++)
+        if (feeds[k].t == t)
+            return &feeds[k];
+    return NULL;
+}
+
+/* One table's outcome of a load. */
+static void finished(struct feed *f, struct sd_load_result *r, time_t now)
+{
+    log_msgs(&r->msgs);
+    if (r->snap) {
+        auth_fallback(r);
+        loaded(f, r, now);
+    } else
+        failed(f, r, now);
 }
 
 static void on_loader(int fd, void *data)
 {
-    struct sd_load_result *r = sd_loader_take(loader);
+    struct feed *f = data;
+    struct sd_load_result *r = sd_loader_take(f->loader);
     time_t now = time(NULL);
 
     if (!r)
         return;
-    log_msgs(&r->msgs);
-    if (r->snap) {
-        auth_fallback(r);
-        loaded(r, now);
-    } else
-        failed(r, now);
-    sd_loader_retire(loader, NULL, r);
-    sd_notify_state(sd_health_state(&health, now));
+    finished(f, r, now);
+    /* the tables read from the same file, if they still are */
+    for (size_t k = 0; k < r->n_also; k++) {
+        struct feed *af = feed_of(r->also[k]->table);
+
+        if (af && af->inherited)
+            finished(af, r->also[k], now);
+    }
+    sd_loader_retire(f->loader, NULL, r);
+    if (f == MAIN)
+        sd_notify_state(sd_health_state(&f->health, now));
 }
 
 static void check_state(unsigned alarm, void *arg)
@@ -230,87 +334,124 @@ static void check_state(unsigned alarm, void *arg)
     time_t now = time(NULL);
 
     check_registration(now);
-    sd_notify_state(sd_health_state(&health, now));
+    sd_notify_state(sd_health_state(&MAIN->health, now));
 }
 
-void sd_agent_reload(void)
+static void feed_reload(struct feed *f)
 {
+    if (!f->uri || f->inherited)
+        return;                         /* not served, or loaded with the main source */
     struct sd_load_params p = {
-        .uri = config->source,
-        .policy = config->policy,
+        .table = f->t,
+        .uri = f->uri,
+        .policy = *policy_of(f),
         .max_rows = config->max_rows,
         .max_bytes = config->max_bytes,
         .log_rows = config->log_rows,
         .load_timeout = config->load_timeout,
         .http = config->http,
-        .base = current,
+        .base = f->current,
         .dates = config->dates,         /* the zone is borrowed: submit takes a ref */
     };
 
-    sd_watch_mark_loaded();
-    if (sd_loader_submit(loader, &p) < 0)
+    /* the tables read from the same file come with it */
+    for (size_t k = 0; k < SD_TABLES; k++)
+        if (f == MAIN && feeds[k].inherited)
+            p.also[p.n_also++] = (struct sd_load_also){ feeds[k].t, *policy_of(&feeds[k]),
+                                                        feeds[k].current };
+    sd_watch_mark_loaded(f->watch);
+    if (sd_loader_submit(f->loader, &p) < 0)
         snmp_log(LOG_ERR, "cannot start a load: out of memory\n");
+}
+
+/* The main source (and the tables read from its file with it). */
+void sd_agent_reload(void)
+{
+    feed_reload(MAIN);
 }
 
 static void on_source_changed(void *arg)
 {
-    sd_agent_reload();
+    feed_reload(arg);
 }
 
 static void on_poll(unsigned alarm, void *arg)
 {
-    sd_agent_reload();
+    on_source_changed(arg);
 }
 
-/* Follows the source: a file by inotify and polling, https by polling. */
-static void watch_source(const struct sd_config *cfg)
+/* Follows f's source: a file by inotify and polling, https by polling; a
+ * table read from the main source's file follows that. */
+static void watch_source(struct feed *f, const struct sd_config *cfg)
 {
-    const char *path = sd_source_file_path(cfg->source);
+    const struct sd_source_kind *kind = f->uri ? sd_source_kind_of(f->uri) : NULL;
+    const char *path = kind && !f->inherited ? kind->watch_path(f->uri) : NULL;
 
-    sd_watch_stop();
-    if (poll_alarm)
-        snmp_alarm_unregister(poll_alarm);
-    poll_alarm = 0;
-    if (sd_http_is_url(cfg->source)) {
-        if (cfg->http.insecure)
-            snmp_log(LOG_WARNING, "tlsVerify no: the AdminService's certificate is NOT "
-                     "checked; anyone on the path can feed this agent data\n");
-        poll_alarm = snmp_alarm_register(cfg->poll_interval ? cfg->poll_interval
-                                                            : SD_DEFAULT_HTTP_POLL,
-                                         SA_REPEAT, on_poll, NULL);
+    sd_watch_stop(f->watch);
+    f->watch = NULL;
+    if (f->poll_alarm)
+        snmp_alarm_unregister(f->poll_alarm);
+    f->poll_alarm = 0;
+    if (!kind || f->inherited)
+        return;
+    unsigned poll = cfg->poll_interval ? cfg->poll_interval : kind->default_poll;
+    if (!path) {
+        if (cfg->http.insecure && kind == &sd_source_https)
+            snmp_log(LOG_WARNING, "%s: tlsVerify no: the AdminService's certificate is NOT "
+                     "checked; anyone on the path can feed this agent data\n", f->display);
+        f->poll_alarm = snmp_alarm_register(poll, SA_REPEAT, on_poll, f);
         return;
     }
-    if (path && sd_watch_start(path, cfg->poll_interval ? cfg->poll_interval
-                                                        : SD_DEFAULT_FILE_POLL,
-                               on_source_changed, NULL) < 0)
+    if (!(f->watch = sd_watch_start(path, poll, on_source_changed, f)))
         snmp_log(LOG_ERR, "%s: cannot watch for changes: out of memory\n", path);
 }
 
-static void set_display(const struct sd_config *cfg)
+/* Which source each table has now: its own, the main file's, or none. */
+static void configure_feeds(const struct sd_config *cfg)
 {
-    free(display);
-    display = sd_source_display(cfg->source);
-    served.source_display = display ? display : "";
+    const char *own[SD_TABLES] = { cfg->source, cfg->dp_source, cfg->content_source };
+    const struct sd_source_kind *main_kind = cfg->source ? sd_source_kind_of(cfg->source) : NULL;
+    bool main_is_file = main_kind && !main_kind->next_url;
+
+    for (size_t k = 0; k < SD_TABLES; k++) {
+        struct feed *f = &feeds[k];
+        const char *was = f->uri;
+        bool inherited = k > 0 && !own[k] && main_is_file;
+
+        f->uri = own[k] ? own[k] : inherited ? cfg->source : NULL;
+        if (!f->uri || inherited != f->inherited || (was == NULL) != (f->uri == NULL))
+            f->absent = inherited;      /* until a document says it has the class */
+        f->inherited = inherited;
+        f->health.stale_after = cfg->stale_after;
+        free(f->display);
+        f->display = f->uri ? sd_source_display(f->uri) : NULL;
+        if (!f->uri && (f->current || was))
+            drop(f);
+        watch_source(f, cfg);
+        publish(f);
+    }
+    served.source_display = MAIN->display ? MAIN->display : "";
 }
 
 void sd_agent_reconfigure(const struct sd_config *cfg)
 {
     config = cfg;
-    set_display(cfg);
-    health.stale_after = cfg->stale_after;
     sd_notify_configure(&cfg->notify);
-    watch_source(cfg);
-    sd_agent_reload();
+    configure_feeds(cfg);
+    for (size_t k = 0; k < SD_TABLES; k++)
+        feed_reload(&feeds[k]);
 }
 
 int sd_agent_start(const struct sd_config *cfg)
 {
+    time_t now = time(NULL);
+
     config = cfg;
-    health.stale_after = cfg->stale_after;
-    sd_health_init(&health, time(NULL));
-    set_display(cfg);
-    served.health = &health;
-    served.snap = NULL;
+    for (size_t k = 0; k < SD_TABLES; k++) {
+        sd_health_init(&feeds[k].health, now);
+        feeds[k].health.stale_after = cfg->stale_after;
+    }
+    served.health = &MAIN->health;
     served.notify = sd_notify_stats();
     sd_notify_configure(&cfg->notify);
     served.conf = &confstat;
@@ -325,22 +466,28 @@ int sd_agent_start(const struct sd_config *cfg)
     if (netsnmp_ds_get_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE) &&
         sd_logwatch_add(on_agentx_log, NULL) == 0)
         reg.watching = true;
-    loader = sd_loader_start();
-    if (!loader) {
-        snmp_log(LOG_ERR, "cannot start the loader thread\n");
-        goto undo;
+    for (size_t k = 0; k < SD_TABLES; k++) {
+        struct feed *f = &feeds[k];
+
+        if (!(f->loader = sd_loader_start())) {
+            snmp_log(LOG_ERR, "cannot start the loader thread\n");
+            goto undo;
+        }
+        if (register_readfd(sd_loader_fd(f->loader), on_loader, f) != FD_REGISTERED_OK) {
+            snmp_log(LOG_ERR, "cannot watch the loader thread\n");
+            sd_loader_stop(f->loader);
+            f->loader = NULL;
+            goto undo;
+        }
     }
-    if (register_readfd(sd_loader_fd(loader), on_loader, NULL) != FD_REGISTERED_OK) {
-        snmp_log(LOG_ERR, "cannot watch the loader thread\n");
-        goto undo;
-    }
+    configure_feeds(cfg);
     if (sd_mib_register(&served) < 0) {
         snmp_log(LOG_ERR, "cannot register SMS-DISTRIBUTION-STATUS-MIB (is another module "
                  "or agent already serving it?)\n");
         goto undo;
     }
-    watch_source(cfg);
-    sd_agent_reload();
+    for (size_t k = 0; k < SD_TABLES; k++)
+        feed_reload(&feeds[k]);
     return 0;
 
 undo:
@@ -354,23 +501,31 @@ void sd_agent_stop(void)
     if (reg.watching)
         sd_logwatch_remove(on_agentx_log, NULL);
     memset(&reg, 0, sizeof(reg));
-    sd_watch_stop();
-    if (poll_alarm)
-        snmp_alarm_unregister(poll_alarm);
-    poll_alarm = 0;
     if (state_alarm)
         snmp_alarm_unregister(state_alarm);
     state_alarm = 0;
     sd_notify_shutdown();
     sd_mib_unregister();
-    if (loader) {
-        unregister_readfd(sd_loader_fd(loader));
-        sd_loader_stop(loader);
-        loader = NULL;
+    for (size_t k = 0; k < SD_TABLES; k++) {
+        struct feed *f = &feeds[k];
+
+        sd_watch_stop(f->watch);
+        f->watch = NULL;
+        if (f->poll_alarm)
+            snmp_alarm_unregister(f->poll_alarm);
+        f->poll_alarm = 0;
+        if (f->loader) {
+            unregister_readfd(sd_loader_fd(f->loader));
+            sd_loader_stop(f->loader);
+            f->loader = NULL;
+        }
+        *f->served_snap = NULL;
+        served.load[k].present = false;
+        sd_snapshot_free(f->current);
+        f->current = NULL;
+        free(f->display);
+        f->display = NULL;
+        f->uri = NULL;
+        f->inherited = f->absent = false;
     }
-    served.snap = NULL;
-    sd_snapshot_free(current);
-    current = NULL;
-    free(display);
-    display = NULL;
 }

@@ -60,9 +60,10 @@ static void deep_check_file(const char *token, const char *path)
 }
 
 /* -t: a file source's folder must exist (the file itself may come later). */
-static void deep_check_source(const char *uri)
+static void deep_check_source(const char *token, const char *uri)
 {
-    const char *path = sd_source_file_path(uri);
+    const struct sd_source_kind *kind = sd_source_kind_of(uri);
+    const char *path = kind ? kind->watch_path(uri) : NULL;
     char dir[4096], msg[4200];
     struct stat st;
 
@@ -75,13 +76,13 @@ static void deep_check_source(const char *uri)
         *(slash == dir ? slash + 1 : slash) = '\0';
     if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
         const char *why = !S_ISDIR(st.st_mode) && errno == 0 ? "not a folder" : strerror(errno);
-        snprintf(msg, sizeof(msg), "source: folder %s: %s", dir, why);
+        snprintf(msg, sizeof(msg), "%s: folder %s: %s", token, dir, why);
         config_perror(msg);
         cfg->errors++;
         return;
     }
     if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-        snprintf(msg, sizeof(msg), "source: %s is not a regular file", path);
+        snprintf(msg, sizeof(msg), "%s: %s is not a regular file", token, path);
         config_perror(msg);
         cfg->errors++;
     }
@@ -90,9 +91,14 @@ static void deep_check_source(const char *uri)
 void sd_config_defaults(struct sd_config *c)
 {
     free(c->source);
+    free(c->dp_source);
+    free(c->content_source);
     sd_tz_free(c->dates.tz);
     memset(c, 0, sizeof(*c));
     sd_policy_default(&c->policy);
+    c->content_policy.error_types[0] = 3;       /* INSTALL_FAILED */
+    c->content_policy.error_types[1] = 6;       /* REMOVAL_FAILED */
+    c->content_policy.n_error_types = 2;
     sd_http_defaults(&c->http);
     sd_notify_defaults(&c->notify);
     c->stale_after = SD_DEFAULT_STALE_AFTER;
@@ -106,6 +112,10 @@ void sd_config_release(struct sd_config *c)
 {
     free(c->source);
     c->source = NULL;
+    free(c->dp_source);
+    c->dp_source = NULL;
+    free(c->content_source);
+    c->content_source = NULL;
     sd_tz_free(c->dates.tz);
     c->dates.tz = NULL;
 }
@@ -131,31 +141,45 @@ static int parse_ulong(const char *token, const char *s, unsigned long min,
     return 0;
 }
 
+/* source, dpSource, contentSource: a table's URI. */
 static void parse_source(const char *token, char *line)
 {
+    const struct sd_table *t = strcmp(token, "dpSource") == 0        ? &sd_table_dp
+                               : strcmp(token, "contentSource") == 0 ? &sd_table_content
+                                                                    : &sd_table_status;
+    char **uri = t == &sd_table_dp        ? &cfg->dp_source
+                 : t == &sd_table_content ? &cfg->content_source
+                                          : &cfg->source;
     char msg[400];
 
     if (!line || !*line) {
-        config_perror("source: needs a URI, e.g. file:/var/lib/smsdistd/export.json");
+        snprintf(msg, sizeof(msg), "%s: needs a URI, e.g. file:/var/lib/smsdistd/export.json",
+                 token);
+        config_perror(msg);
         cfg->errors++;
         return;
     }
-    if (!sd_source_file_path(line) && !sd_http_is_url(line)) {
+    if (!sd_source_kind_of(line)) {
         char *shown = sd_source_display(line);      /* no user:password@ in any message */
-        snprintf(msg, sizeof(msg), "source: unsupported URI '%.200s' (use file:/absolute/path "
-                 "or https://provider/AdminService/wmi/SMS_DistributionStatus)", shown ? shown : "?");
+        snprintf(msg, sizeof(msg), "%s: unsupported URI '%.200s' (use file:/absolute/path "
+                 "or https://provider/AdminService/wmi/%s)", token, shown ? shown : "?",
+                 t->wmi_class);
         free(shown);
         config_perror(msg);
         cfg->errors++;
         return;
     }
-    free(cfg->source);
-    cfg->source = strdup(line);
-    deep_check_source(line);
+    free(*uri);
+    *uri = strdup(line);
+    deep_check_source(token, line);
 }
 
+/* errorTypes, contentErrorStates: the values that count as an error. */
 static void parse_error_types(const char *token, char *line)
 {
+    bool content = strcmp(token, "contentErrorStates") == 0;
+    char msg[160];
+
     struct sd_policy p = { .n_error_types = 0 };
     char *save = NULL;
 
@@ -164,18 +188,25 @@ static void parse_error_types(const char *token, char *line)
         if (parse_ulong(token, w, 0, INT32_MAX, &v) < 0)
             return;
         if (p.n_error_types == SD_MAX_ERROR_TYPES) {
-            config_perror("errorTypes: at most 16 values");
+            snprintf(msg, sizeof(msg), "%s: at most 16 values", token);
+            config_perror(msg);
             cfg->errors++;
             return;
         }
         p.error_types[p.n_error_types++] = (int32_t)v;
     }
     if (!p.n_error_types) {
-        config_perror("errorTypes: needs at least one Type value, e.g. errorTypes 3 4");
+        snprintf(msg, sizeof(msg), content ? "%s: needs at least one State value, e.g. %s 3 6"
+                                           : "%s: needs at least one Type value, e.g. %s 3 4",
+                 token, token);
+        config_perror(msg);
         cfg->errors++;
         return;
     }
-    cfg->policy = p;
+    if (content)
+        cfg->content_policy = p;
+    else
+        cfg->policy = p;
 }
 
 /* The numeric directives and their ranges: one table, so a message always
@@ -335,6 +366,10 @@ static void parse_bool(const char *token, char *line)
         cfg->notify.rows = yes;
     else if (strcmp(token, "notifyAtStart") == 0)
         cfg->notify.at_start = yes;
+    else if (strcmp(token, "notifyDPs") == 0)
+        cfg->notify.dps = yes;
+    else if (strcmp(token, "notifyContent") == 0)
+        cfg->notify.content = yes;
 }
 
 /* notifyRateLimit N SECONDS */
@@ -407,6 +442,8 @@ static const struct directive {
     const char *help;
 } directives[] = {
     { "source", parse_source, "URI   (file:/path/export.json or .csv, or https://.../AdminService/wmi/SMS_DistributionStatus)" },
+    { "dpSource", parse_source, "URI   (SMS_DPStatusInfo for smsDistDPTable; default: the source file's, when it is a combined export)" },
+    { "contentSource", parse_source, "URI   (SMS_PackageStatusDistPointsSummarizer for smsDistContentDPTable; default: the source file's, when it is a combined export)" },
     { "pollInterval", parse_number, "SECONDS   (file: stat polling beside inotify, default 5; https: how often to fetch, default 300)" },
     { "errorTypes", parse_error_types, "TYPE [TYPE...]   (Type values that count as Error; default 3 4)" },
     { "staleAfter", parse_number, "SECONDS   (no good load for this long: stale; 0 never; default 3600)" },
@@ -427,6 +464,9 @@ static const struct directive {
     { "httpConnectTimeout", parse_number, "SECONDS   (default 10)" },
     { "httpTimeout", parse_number, "SECONDS   (whole request, each page; default 120)" },
     { "notifyRows", parse_bool, "yes|no   (send smsDistRowEnteredError/LeftError; default yes)" },
+    { "contentErrorStates", parse_error_types, "STATE [STATE...]   (content x DP State values that count as failed; default 3 6)" },
+    { "notifyDPs", parse_bool, "yes|no   (send smsDistDPErrorsRaised/Cleared; default yes)" },
+    { "notifyContent", parse_bool, "yes|no   (send smsDistContentDPEnteredFailed/LeftFailed; default yes)" },
     { "notifyAtStart", parse_bool, "yes|no   (announce rows already in error at the first load; default yes)" },
     { "notifyRateLimit", parse_rate, "N SECONDS   (most row notifications per window, then one summary; default 20 60)" },
     { "notifyQueueSize", parse_number, "N   (notifications held while the master is away; default 1000)" },

@@ -18,7 +18,10 @@
 
 struct sd_config {
     char *source;               /* owned; NULL until a `source` line */
+    char *dp_source;            /* owned; NULL: the source file's, if combined */
+    char *content_source;       /* owned; likewise */
     struct sd_policy policy;
+    struct sd_policy content_policy;    /* contentErrorStates */
     uint32_t stale_after;
     size_t max_rows;
     size_t max_bytes;
@@ -36,8 +39,6 @@ struct sd_config {
 #define SD_DEFAULT_MAX_ROWS 1000000
 #define SD_DEFAULT_MAX_BYTES (256u * 1024 * 1024)
 #define SD_DEFAULT_LOG_ROWS 20
-#define SD_DEFAULT_FILE_POLL 5
-#define SD_DEFAULT_HTTP_POLL 300
 #define SD_DEFAULT_LOAD_TIMEOUT 240     /* under SD_DEFAULT_HTTP_POLL: loads never pile up */
 
 /* Registers the directives for application `app`, writing into c. */

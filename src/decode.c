@@ -40,6 +40,9 @@ int sd_decode_document(struct sd_decode *d, const char *buf, size_t len)
         rc = -1;
     } else if (text[p] == '{' || text[p] == '[') {
         rc = sd_decode_json(d, text, n);
+    } else if (d->class_only) {
+        d->class_absent = true;         /* CSV carries one class: the main table's */
+        rc = 0;
     } else {
         rc = sd_decode_csv(d, text, n);
     }

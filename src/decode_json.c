@@ -468,10 +468,14 @@ static void finish_top_object(struct jctx *c)
             refuse(c, "JSON \"@odata.nextLink\" contains a NUL character");
             return;
         }
-        c->d->next_link = c->link;
-        c->link = NULL;
+        if (!c->d->class_only) {
+            c->d->next_link = c->link;
+            c->link = NULL;
+        }
         return;
     }
+    if (c->d->class_only)
+        return;                         /* no array of this class: class_absent */
     if (c->obj.f[c->t->key_prop].kind != SD_F_ABSENT) {
         finish_record(c, &c->obj, 1);
         return;
@@ -519,6 +523,10 @@ static int top_key(struct jctx *c, const char *key, size_t len)
     /* A combined export names each class's array by the class. */
     int is_class = envelope_key(key, len, c->t->wmi_class, &c->class_seen, c->class_name,
                                 T_VALUE, &c->obj_target);
+    if (c->d->class_only && !is_class) {
+        c->obj_target = T_IGNORE;       /* only the class's array is ours */
+        return 1;
+    }
     int is_value = is_class ? is_class
                             : envelope_key(key, len, "value", &c->value_seen, c->value_name,
                                            T_VALUE, &c->obj_target);
@@ -696,8 +704,8 @@ static int start(struct jctx *c, bool object)
         c->top = object ? '{' : '[';
         if (object)
             rec_reset(&c->obj, c->nprops);
-        else
-            rows_start(c, 1);
+        else if (!c->d->class_only)
+            rows_start(c, 1);           /* a plain array is one class: not a combined export */
     } else if (c->top == '{' && c->depth == 1) {
         t = c->obj_target;
         c->obj_target = T_IGNORE;
@@ -799,6 +807,7 @@ int sd_decode_json(struct sd_decode *d, const char *buf, size_t len)
     /* The link belongs to this page: a stale one would be followed again. */
     free(d->next_link);
     d->next_link = NULL;
+    d->class_absent = false;
 
     memset(&c, 0, sizeof(c));
     c.d = d;
@@ -856,6 +865,8 @@ int sd_decode_json(struct sd_decode *d, const char *buf, size_t len)
     }
     if (rc < 0)
         rollback(&c);
+    else
+        d->class_absent = d->class_only && !c.class_seen;
     if (st != yajl_status_ok || bad < len || garbage < len) {
         /* unparsable: the link found before the error does not count either */
         free(d->next_link);

@@ -675,3 +675,46 @@ done:
         sd_buf_free(out);
     return ret;
 }
+
+/* --- the https kind (source.h) ---------------------------------------------- */
+
+static void *https_open(const struct sd_http_opts *o, size_t max_bytes,
+                        const struct sd_fetch_ctl *ctl, char *err, size_t errlen)
+{
+    return sd_http_session_new(o, max_bytes, ctl, err, errlen);
+}
+
+static int https_get(void *session, const char *url, size_t max_bytes,
+                     const struct sd_fetch_ctl *ctl, struct sd_buf *out, char *err, size_t errlen)
+{
+    return sd_http_session_get(session, url, out, err, errlen);
+}
+
+static const char *https_note(void *session)
+{
+    return sd_http_session_note(session);
+}
+
+static void https_close(void *session)
+{
+    sd_http_session_free(session);
+}
+
+static const char *no_path(const char *uri)
+{
+    return NULL;                        /* nothing to watch: polled */
+}
+
+const struct sd_source_kind sd_source_https = {
+    .name = "https",
+    .claims = sd_http_is_url,
+    .reason_first = true,
+    .default_poll = SD_DEFAULT_HTTP_POLL,
+    .watch_path = no_path,
+    .open = https_open,
+    .first_url = sd_http_first_url,
+    .get = https_get,
+    .next_url = sd_http_next_url,
+    .note = https_note,
+    .close = https_close,
+};

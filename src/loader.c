@@ -35,7 +35,8 @@ static double now_s(void)
 
 static void origin_of(const char *uri, char *out, size_t outlen)
 {
-    const char *path = sd_source_file_path(uri);
+    const struct sd_source_kind *kind = sd_source_kind_of(uri);
+    const char *path = kind ? kind->watch_path(uri) : NULL;     /* a file: its path */
     char *shown = path ? NULL : sd_source_display(uri);
 
     snprintf(out, outlen, "%s", path ? path : shown ? shown : uri);
@@ -105,7 +106,9 @@ static int decode(struct sd_load_result *r, const struct sd_load_params *p, bool
     d.max_rows = p->max_rows;  /* counted over all pages, with row_base */
     d.row_base = (uint32_t)r->rows_seen;
     d.dates = &p->dates;
+    d.class_only = p->class_only;
     rc = sd_decode_document(&d, buf->data, buf->len);
+    r->absent = rc == 0 && d.class_absent;
     r->rows_seen += d.rows_seen;
     r->rejected += d.rejected;
     /* the decoder says "origin: reason"; an https source's reason goes first */
@@ -121,20 +124,139 @@ static int decode(struct sd_load_result *r, const struct sd_load_params *p, bool
 
 /* One page (or the file) into buf: 0, or an SD_FETCH_* code with r->error. */
 static int fetch(struct sd_load_result *r, const struct sd_load_params *p,
-                 struct sd_http_session *session, const struct sd_fetch_ctl *ctl,
-                 const char *url, struct sd_buf *buf)
+                 const struct sd_source_kind *kind, void *session,
+                 const struct sd_fetch_ctl *ctl, const char *url, struct sd_buf *buf)
 {
+    double t0 = now_s();
+    int rc = kind->get(session, url, p->max_bytes, ctl, buf, r->error, sizeof(r->error));
+
+    r->fetch_s += now_s() - t0;
+    if (rc == SD_FETCH_CANCELLED || rc == SD_FETCH_DEADLINE)
+        stopped(r, p, kind->reason_first, rc, true);
+    return rc;
+}
+
+/* A changed export format must not empty the table: a document whose
+ * every row was rejected is refused. 0, or -1 with r->error. */
+static int all_rejected(struct sd_load_result *r, bool http, const struct sd_rows *rows)
+{
+    if (r->absent || r->rows_seen == 0 || rows->n > 0)
+        return 0;
+    /* The first row's reason, without "origin: " and "; row skipped", says
+     * what to change (e.g. which directive reads its dates). */
+    const char *first = r->msgs.n ? r->msgs.v[0].text : "";
+    size_t olen = strlen(r->origin), flen;
+
+    if (strncmp(first, r->origin, olen) == 0 && strncmp(first + olen, ": ", 2) == 0)
+        first += olen + 2;
+    flen = strlen(first);
+    if (flen > 13 && strcmp(first + flen - 13, "; row skipped") == 0)
+        flen -= 13;
+    if (flen)
+        failf(r, http, "none of the %lu rows could be used (first: %.*s); "
+              "document refused", r->rows_seen, (int)flen, first);
+    else
+        failf(r, http, "none of the %lu rows could be used (see the row messages); "
+              "document refused", r->rows_seen);
+    return -1;
+}
+
+/* Sorts the rows into r->snap and compares it with r->base; r->error when
+ * out of memory. */
+static void build(struct sd_load_result *r, const struct sd_policy *policy, struct sd_rows *rows)
+{
+    double t0 = now_s();
+
+    r->snap = sd_snapshot_build(rows, policy, r->rejected, r->origin, &r->msgs);
+    if (r->snap) {
+        r->same = r->base && sd_snapshot_same_rows(r->base, r->snap);
+        r->changes_ok = r->same || sd_snapshot_changes(r->base, r->snap, policy, &r->changes) == 0;
+    }
+    r->build_s += now_s() - t0;
+    if (!r->snap)
+        snprintf(r->error, sizeof(r->error), "%s: out of memory building the table", r->origin);
+}
+
+static struct sd_load_result *result_new(const struct sd_load_params *p, struct sd_snapshot *base)
+{
+    struct sd_load_result *r = calloc(1, sizeof(*r));
+
+    if (!r)
+        return NULL;
+    sd_msgs_init(&r->msgs, p->log_rows);
+    origin_of(p->uri, r->origin, sizeof(r->origin));
+    r->base = sd_snapshot_ref(base);
+    return r;
+}
+
+/* One also table's decode and build, from the main table's bytes. */
+struct also_job {
+    struct sd_load_result *r;
+    struct sd_load_params q;            /* the main request, for this table */
+    const struct sd_buf *buf;
+    pthread_t thread;
+    bool threaded;
+};
+
+static void *also_run(void *arg)
+{
+    struct also_job *j = arg;
+    struct sd_rows rows;
+    char *next = NULL;
     double t0 = now_s();
     int rc;
 
-    if (session)
-        rc = sd_http_session_get(session, url, buf, r->error, sizeof(r->error));
-    else
-        rc = sd_source_fetch(url, p->max_bytes, ctl, buf, r->error, sizeof(r->error));
-    r->fetch_s += now_s() - t0;
-    if (rc == SD_FETCH_CANCELLED || rc == SD_FETCH_DEADLINE)
-        stopped(r, p, session != NULL, rc, true);
-    return rc;
+    sd_rows_init_table(&rows, j->q.table);
+    rc = decode(j->r, &j->q, false, j->buf, &rows, &next);
+    j->r->decode_s = now_s() - t0;
+    free(next);
+    if (rc == 0 && all_rejected(j->r, false, &rows) == 0)
+        build(j->r, &j->q.policy, &rows);
+    sd_rows_fini(&rows);
+    return NULL;
+}
+
+/*
+ * The also tables, from the main table's document (buf): each in a thread
+ * of its own beside the main table's decode (the bytes are only read), so
+ * a combined export costs one read and about one parse of wall time on two
+ * cores. buf NULL: they fail as the main load did. sd_also_join waits for
+ * them. Out of memory leaves a table out.
+ */
+static void also_start(struct sd_load_result *r, const struct sd_load_params *p,
+                       const struct sd_buf *buf, struct also_job *jobs)
+{
+    for (size_t k = 0; k < p->n_also; k++) {
+        struct also_job *j = &jobs[k];
+        struct sd_load_result *ar = result_new(p, p->also[k].base);
+
+        memset(j, 0, sizeof(*j));
+        if (!ar)
+            continue;
+        ar->table = p->also[k].table;
+        r->also[r->n_also++] = ar;
+        if (!buf) {
+            snprintf(ar->error, sizeof(ar->error), "%s", r->error);
+            continue;
+        }
+        j->r = ar;
+        j->buf = buf;
+        j->q = *p;
+        j->q.table = p->also[k].table;
+        j->q.policy = p->also[k].policy;
+        j->q.class_only = true;
+        j->q.n_also = 0;
+        j->threaded = pthread_create(&j->thread, NULL, also_run, j) == 0;
+        if (!j->threaded)
+            also_run(j);
+    }
+}
+
+static void also_join(const struct sd_load_params *p, struct also_job *jobs)
+{
+    for (size_t k = 0; k < p->n_also; k++)
+        if (jobs[k].threaded)
+            pthread_join(jobs[k].thread, NULL);
 }
 
 /* Fetches and decodes every page into rows. 0, or -1 with r->error. An
@@ -143,30 +265,36 @@ static int fetch(struct sd_load_result *r, const struct sd_load_params *p,
 static int fetch_and_decode(struct sd_load_result *r, const struct sd_load_params *p,
                             const struct sd_fetch_ctl *ctl, struct sd_rows *rows)
 {
-    bool http = sd_http_is_url(p->uri);
-    struct sd_http_session *session = NULL;
+    /* anything else is the file kind's to refuse, in its words */
+    const struct sd_source_kind *kind = sd_source_kind_of(p->uri) ?: &sd_source_file;
+    bool http = kind->reason_first, paged = kind->next_url != NULL;
+    void *session;
     char *url = NULL;
     int rc = -1, why;
 
-    if (http) {
-        session = sd_http_session_new(&p->http, p->max_bytes, ctl, r->error, sizeof(r->error));
-        if (!session)
-            return -1;
-    }
-    url = http ? sd_http_first_url(p->uri, rows->t->select) : strdup(p->uri);
+    if (!(session = kind->open(&p->http, p->max_bytes, ctl, r->error, sizeof(r->error))))
+        return -1;
+    url = kind->first_url(p->uri, rows->t->select);
     if (!url)
         failf(r, http, "out of memory");
     while (url) {
         struct sd_buf buf = { 0 };
         char *next = NULL;
-        if (fetch(r, p, session, ctl, url, &buf) < 0)
+        if (fetch(r, p, kind, session, ctl, url, &buf) < 0)
             break;
         r->pages++;
         double t0 = now_s();
+        /* a one-document source may be a combined export: its other
+         * tables are decoded from the same bytes, side by side */
+        struct also_job jobs[SD_LOAD_ALSO_MAX];
+        if (!paged)
+            also_start(r, p, &buf, jobs);
         rc = decode(r, p, http, &buf, rows, &next);
         r->decode_s += now_s() - t0;
+        if (!paged)
+            also_join(p, jobs);
         sd_buf_free(&buf);
-        if (rc < 0 || !http || !next) {
+        if (rc < 0 || !paged || !next) {
             free(next);
             break;
         }
@@ -182,7 +310,7 @@ static int fetch_and_decode(struct sd_load_result *r, const struct sd_load_param
             free(next);
             break;
         }
-        char *following = sd_http_next_url(url, next, r->error, sizeof(r->error));
+        char *following = kind->next_url(url, next, r->error, sizeof(r->error));
         free(next);
         free(url);
         url = following;
@@ -193,60 +321,32 @@ static int fetch_and_decode(struct sd_load_result *r, const struct sd_load_param
         }
     }
     free(url);
-    if (session)
-        snprintf(r->auth_note, sizeof(r->auth_note), "%s", sd_http_session_note(session));
-    sd_http_session_free(session);
-    if (rc == 0 && r->rows_seen > 0 && rows->n == 0) {
-        /* A changed export format must not empty the table. The first row's
-         * reason, without "origin: " and "; row skipped", says what to
-         * change (e.g. which directive reads its dates). */
-        const char *first = r->msgs.n ? r->msgs.v[0].text : "";
-        size_t olen = strlen(r->origin), flen;
-
-        if (strncmp(first, r->origin, olen) == 0 && strncmp(first + olen, ": ", 2) == 0)
-            first += olen + 2;
-        flen = strlen(first);
-        if (flen > 13 && strcmp(first + flen - 13, "; row skipped") == 0)
-            flen -= 13;
-        if (flen)
-            failf(r, http, "none of the %lu rows could be used (first: %.*s); "
-                  "document refused", r->rows_seen, (int)flen, first);
-        else
-            failf(r, http, "none of the %lu rows could be used (see the row messages); "
-                  "document refused", r->rows_seen);
-        rc = -1;
-    }
+    snprintf(r->auth_note, sizeof(r->auth_note), "%s", kind->note(session));
+    kind->close(session);
+    if (rc == 0)
+        rc = all_rejected(r, http, rows);
     return rc;
 }
 
 /* One load; cancel (may be NULL) set by another thread abandons it. */
 static struct sd_load_result *load_run(const struct sd_load_params *p, const atomic_bool *cancel)
 {
-    struct sd_load_result *r = calloc(1, sizeof(*r));
+    struct sd_load_result *r = result_new(p, p->base);
     struct sd_fetch_ctl ctl = { .cancel = cancel };
     struct sd_rows rows;
-    double t0;
 
     if (!r)
         return NULL;
+    r->table = p->table ? p->table : &sd_table_status;
     if (p->load_timeout)
         ctl.deadline = sd_monotonic() + p->load_timeout;
-    sd_msgs_init(&r->msgs, p->log_rows);
-    sd_rows_init_table(&rows, p->table ? p->table : &sd_table_status);
-    origin_of(p->uri, r->origin, sizeof(r->origin));
-    r->base = sd_snapshot_ref(p->base);
-    if (fetch_and_decode(r, p, &ctl, &rows) == 0) {
-        t0 = now_s();
-        r->snap = sd_snapshot_build(&rows, &p->policy, r->rejected, r->origin, &r->msgs);
-        if (r->snap) {
-            r->same = r->base && sd_snapshot_same_rows(r->base, r->snap);
-            r->changes_ok = r->same ||
-                            sd_snapshot_changes(r->base, r->snap, &p->policy, &r->changes) == 0;
-        }
-        r->build_s = now_s() - t0;
-        if (!r->snap)
-            snprintf(r->error, sizeof(r->error), "%s: out of memory building the table",
-                     r->origin);
+    sd_rows_init_table(&rows, r->table);
+    if (fetch_and_decode(r, p, &ctl, &rows) == 0)
+        build(r, &p->policy, &rows);
+    if (p->n_also && !r->n_also) {
+        struct also_job jobs[SD_LOAD_ALSO_MAX];
+
+        also_start(r, p, NULL, jobs);   /* nothing was read: they fail as this did */
     }
     sd_rows_fini(&rows);
     return r;
@@ -261,6 +361,8 @@ void sd_load_result_free(struct sd_load_result *r)
 {
     if (!r)
         return;
+    for (size_t k = 0; k < r->n_also; k++)
+        sd_load_result_free(r->also[k]);
     sd_snapshot_free(r->snap);
     sd_snapshot_free(r->base);
     sd_changes_fini(&r->changes);
@@ -319,6 +421,17 @@ static void lower_priority(void)
 #endif
 }
 
+/* Drops what a submitted request holds (its URI copy and references). */
+static void params_release(struct sd_load_params *p)
+{
+    free((char *)p->uri);
+    sd_snapshot_free(p->base);
+    sd_tz_free(p->dates.tz);
+    for (size_t k = 0; k < p->n_also; k++)
+        sd_snapshot_free(p->also[k].base);
+    memset(p, 0, sizeof(*p));
+}
+
 static void *worker(void *arg)
 {
     struct sd_loader *l = arg;
@@ -335,15 +448,11 @@ static void *worker(void *arg)
             continue;
         struct sd_load_params p = l->req;
         l->pending = false;
-        l->req.uri = NULL;     /* all three now belong to p */
-        l->req.base = NULL;
-        l->req.dates.tz = NULL;
+        memset(&l->req, 0, sizeof(l->req));     /* what it held now belongs to p */
         pthread_mutex_unlock(&l->lock);
 
         struct sd_load_result *r = load_run(&p, &l->cancel);
-        free((char *)p.uri);
-        sd_snapshot_free(p.base);
-        sd_tz_free(p.dates.tz);
+        params_release(&p);
 
         pthread_mutex_lock(&l->lock);
         sd_load_result_free(l->done);   /* an untaken older result is superseded */
@@ -396,13 +505,13 @@ int sd_loader_submit(struct sd_loader *l, const struct sd_load_params *p)
     if (!uri)
         return -1;
     pthread_mutex_lock(&l->lock);
-    free((char *)l->req.uri);   /* a request not yet started is replaced */
-    sd_snapshot_free(l->req.base);
-    sd_tz_free(l->req.dates.tz);
+    params_release(&l->req);    /* a request not yet started is replaced */
     l->req = *p;
     l->req.uri = uri;
     l->req.base = sd_snapshot_ref(p->base);
     l->req.dates.tz = sd_tz_ref(p->dates.tz);
+    for (size_t k = 0; k < p->n_also; k++)
+        l->req.also[k].base = sd_snapshot_ref(p->also[k].base);
     l->pending = true;
     pthread_cond_signal(&l->wake);
     pthread_mutex_unlock(&l->lock);
@@ -457,9 +566,7 @@ void sd_loader_stop(struct sd_loader *l)
         sd_snapshot_free(l->retired_snaps[i]);
     for (size_t i = 0; i < l->n_results; i++)
         sd_load_result_free(l->retired_results[i]);
-    free((char *)l->req.uri);
-    sd_snapshot_free(l->req.base);
-    sd_tz_free(l->req.dates.tz);
+    params_release(&l->req);
     sd_load_result_free(l->done);
     pthread_mutex_destroy(&l->lock);
     pthread_cond_destroy(&l->wake);

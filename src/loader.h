@@ -24,6 +24,8 @@
 #include "msgs.h"
 #include "snapshot.h"
 
+#define SD_LOAD_ALSO_MAX 2
+
 struct sd_load_params {
     const struct sd_table *table;       /* what the rows are; NULL: sd_table_status */
     const char *uri;            /* copied on submit */
@@ -35,9 +37,19 @@ struct sd_load_params {
     struct sd_http_opts http;   /* for http(s) sources */
     struct sd_snapshot *base;   /* compare with this (borrowed; submit takes a ref) */
     struct sd_dateopts dates;   /* dates.tz borrowed; submit takes a ref */
+    bool class_only;            /* only the table's array of a combined export counts */
+    /* More tables read from the same document (a combined export file):
+     * each decoded, class_only, from the bytes the main table was. */
+    struct sd_load_also {
+        const struct sd_table *table;
+        struct sd_policy policy;
+        struct sd_snapshot *base;       /* borrowed; submit takes a ref */
+    } also[SD_LOAD_ALSO_MAX];
+    size_t n_also;
 };
 
 struct sd_load_result {
+    const struct sd_table *table;       /* what snap's rows are */
     struct sd_snapshot *snap;   /* owned; NULL when the load failed */
     struct sd_msgs msgs;        /* row-level messages, to log */
     char error[768];            /* why the load failed */
@@ -45,12 +57,15 @@ struct sd_load_result {
     char auth_note[512];        /* httpAuth windows: why NTLM was used, or "" */
     struct sd_snapshot *base;   /* owned ref: what `same` and `changes` refer to */
     bool same;                  /* snap has exactly base's rows */
+    bool absent;                /* class_only, and the document has no such array (snap empty) */
     struct sd_changes changes;  /* base -> snap (base NULL: error rows of snap) */
     bool changes_ok;            /* false: out of memory, recompute */
     unsigned long rows_seen;
     unsigned long rejected;
     unsigned pages;
     double fetch_s, decode_s, build_s;
+    struct sd_load_result *also[SD_LOAD_ALSO_MAX];     /* owned: the also tables' results */
+    size_t n_also;
 };
 
 /* Runs one load in the calling thread (the worker, tests, the benchmark). */

@@ -25,14 +25,22 @@ static const oid objects_oid[] = { SD_OID_OBJECTS };
 static const struct sd_served *served;
 static netsnmp_handler_registration *registration;
 
-/* The tables, each at its arc below smsDistObjects, and where its snapshot is. */
+/*
+ * The tables, in OID order, each at its arc below smsDistObjects: the
+ * described ones with where their snapshot is, and smsDistLoadTable (t
+ * NULL), whose rows are the sources' health records.
+ */
 struct table_arc {
+    unsigned arc;
     const struct sd_table *t;
     size_t snap_at;             /* offsetof(struct sd_served, ...) */
     size_t walk_hint;           /* the row GETNEXT answered last */
 };
 static struct table_arc tables[] = {
-    { &sd_table_status, offsetof(struct sd_served, snap), 0 },
+    { SD_ARC_TABLE, &sd_table_status, offsetof(struct sd_served, snap), 0 },
+    { SD_ARC_LOAD_TABLE, NULL, 0, 0 },
+    { SD_ARC_DP_TABLE, &sd_table_dp, offsetof(struct sd_served, dp_snap), 0 },
+    { SD_ARC_CONTENT_TABLE, &sd_table_content, offsetof(struct sd_served, content_snap), 0 },
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 
@@ -44,7 +52,7 @@ static const struct sd_snapshot *snap_of(const struct table_arc *ta)
 static struct table_arc *table_at(unsigned long arc)
 {
     for (size_t k = 0; k < NTABLES; k++)
-        if (tables[k].t->arc == arc)
+        if (tables[k].arc == arc)
             return &tables[k];
     return NULL;
 }
@@ -81,15 +89,20 @@ static const struct sd_summary *summary(void)
     return served->snap ? &served->snap->sum : &empty;
 }
 
-static void get_source(netsnmp_variable_list *vb, unsigned item)
+/*
+ * A source's health as the smsDistSource scalars number it (item) and
+ * smsDistLoadTable's columns do, one higher: the main source's scalars and
+ * every row of the load table are the same code.
+ */
+static void get_health(netsnmp_variable_list *vb, unsigned item, const struct sd_served_load *l)
 {
-    const struct sd_health *h = served->health;
-    const struct sd_snapshot *s = served->snap;
+    const struct sd_health *h = l->health;
+    const struct sd_snapshot *s = l->snap;
     time_t now = time(NULL);
 
     switch (item) {
     case SD_SRC_URI:
-        set_str(vb, served->source_display, strlen(served->source_display));
+        set_str(vb, l->display, strlen(l->display));
         break;
     case SD_SRC_STATE:
         set_i32(vb, (int32_t)sd_health_state(h, now));
@@ -126,6 +139,18 @@ static void get_source(netsnmp_variable_list *vb, unsigned item)
         break;
     case SD_SRC_STALE_AFTER:
         set_u32(vb, ASN_GAUGE, h->stale_after);
+        break;
+    }
+}
+
+static void get_source(netsnmp_variable_list *vb, unsigned item)
+{
+    const struct sd_served_load main = { true, served->source_display, served->health,
+                                         served->snap };
+
+    switch (item) {
+    default:
+        get_health(vb, item, &main);
         break;
     case SD_CONF_RELOADS_REFUSED:
         set_u32(vb, ASN_COUNTER, served->conf ? served->conf->refused : 0);
@@ -217,6 +242,12 @@ static const struct scalar scalars[] = {
     { SD_ARC_NOTIFY, SD_NOBJ_RATE_LIMITED },
     { SD_ARC_NOTIFY, SD_NOBJ_DROPPED },
     { SD_ARC_NOTIFY, SD_NOBJ_QUEUED },
+    /* after smsDistContentDPTable (arc 7) */
+    { SD_ARC_DP_SUMMARY, SD_DPS_COUNT },
+    { SD_ARC_DP_SUMMARY, SD_DPS_WITH_ERRORS },
+    { SD_ARC_DP_SUMMARY, SD_DPS_CONTENT_ROWS },
+    { SD_ARC_DP_SUMMARY, SD_DPS_CONTENT_FAILED },
+    { SD_ARC_DP_SUMMARY, SD_DPS_CONTENT_PENDING },
 };
 #define NSCALARS (sizeof(scalars) / sizeof(scalars[0]))
 
@@ -233,14 +264,42 @@ static void get_notify(netsnmp_variable_list *vb, unsigned item)
     }
 }
 
+/* smsDistDPSummary: figures of the two per-DP tables' summaries. */
+static void get_dp_summary(netsnmp_variable_list *vb, unsigned item)
+{
+    static const struct {
+        size_t snap_at;
+        unsigned fig;
+    } from[] = {
+        [SD_DPS_COUNT] = { offsetof(struct sd_served, dp_snap), SD_FIG_DPS },
+        [SD_DPS_WITH_ERRORS] = { offsetof(struct sd_served, dp_snap), SD_FIG_DPS_IN_ERROR },
+        [SD_DPS_CONTENT_ROWS] = { offsetof(struct sd_served, content_snap), SD_FIG_CONTENT_ROWS },
+        [SD_DPS_CONTENT_FAILED] = { offsetof(struct sd_served, content_snap), SD_FIG_CONTENT_FAILED },
+        [SD_DPS_CONTENT_PENDING] = { offsetof(struct sd_served, content_snap), SD_FIG_CONTENT_PENDING },
+    };
+    const struct sd_snapshot *s =
+        *(const struct sd_snapshot *const *)((const char *)served + from[item].snap_at);
+
+    set_u32(vb, ASN_GAUGE, s ? s->sum.fig[from[item].fig] : 0);
+}
+
 static void get_scalar(netsnmp_variable_list *vb, const struct scalar *sc)
 {
     if (sc->arc == SD_ARC_SOURCE)
         get_source(vb, sc->item);
     else if (sc->arc == SD_ARC_SUMMARY)
         get_summary(vb, sc->item);
+    else if (sc->arc == SD_ARC_DP_SUMMARY)
+        get_dp_summary(vb, sc->item);
     else
         get_notify(vb, sc->item);
+}
+
+/* smsDistDPSummary exists while a per-DP table is served: a site that has
+ * none sees the MIB as before. */
+static bool scalar_served(const struct scalar *sc)
+{
+    return sc->arc != SD_ARC_DP_SUMMARY || served->load[1].present || served->load[2].present;
 }
 
 /* Instance suffix of a scalar below smsDistObjects: {arc, item, 0}. */
@@ -286,7 +345,15 @@ void sd_mib_get(netsnmp_variable_list *vb)
         snmp_set_var_typed_value(vb, SNMP_NOSUCHOBJECT, NULL, 0);
         return;
     }
-    if ((ta = table_at(sfx[0])) != NULL) {
+    if ((ta = table_at(sfx[0])) != NULL && !ta->t) {
+        if (n >= 3 && sfx[1] == 1 && sfx[2] >= SD_LCOL_URI && sfx[2] <= SD_LCOL_STALE_AFTER) {
+            if (n == 4 && sfx[3] >= 1 && sfx[3] <= SD_TABLES && served->load[sfx[3] - 1].present)
+                get_health(vb, (unsigned)sfx[2] - 1, &served->load[sfx[3] - 1]);
+            else
+                snmp_set_var_typed_value(vb, SNMP_NOSUCHINSTANCE, NULL, 0);
+            return;
+        }
+    } else if (ta) {
         if (n >= 3 && sfx[1] == 1 && sfx[2] >= ta->t->first_col && sfx[2] <= ta->t->last_col) {
             const struct sd_snapshot *snap = snap_of(ta);
             long i = snap ? sd_snapshot_find(snap, sfx + 3, n - 3) : -1;
@@ -299,7 +366,8 @@ void sd_mib_get(netsnmp_variable_list *vb)
         }
     } else {
         for (size_t i = 0; i < NSCALARS; i++) {
-            if (scalars[i].arc != sfx[0] || scalars[i].item != sfx[1])
+            if (scalars[i].arc != sfx[0] || scalars[i].item != sfx[1] ||
+                !scalar_served(&scalars[i]))
                 continue;
             if (n == 3 && sfx[2] == 0)
                 get_scalar(vb, &scalars[i]);
@@ -353,12 +421,46 @@ static void answer_row(netsnmp_variable_list *vb, const struct sd_snapshot *snap
     get_column(vb, snap, column, i);
 }
 
+/* smsDistLoadTable: the first instance after sfx, as next_in_table. */
+static int next_in_load(netsnmp_variable_list *vb, const oid *sfx, size_t n)
+{
+    static const oid first_col[] = { SD_ARC_LOAD_TABLE, 1, SD_LCOL_URI };
+    unsigned column = SD_LCOL_URI;
+    unsigned long id = 0;               /* the row after it is wanted */
+
+    if (snmp_oid_compare(sfx, n, first_col, 3) >= 0) {
+        if (sfx[0] != SD_ARC_LOAD_TABLE || sfx[1] != 1 || sfx[2] > SD_LCOL_STALE_AFTER)
+            return 0;
+        column = (unsigned)sfx[2];
+        id = n > 3 ? sfx[3] : 0;        /* {id} or {id, more...}: the rows after id */
+    }
+    for (; column <= SD_LCOL_STALE_AFTER; column++, id = 0) {
+        for (unsigned long k = id + 1; k <= SD_TABLES; k++) {
+            if (!served->load[k - 1].present)
+                continue;
+            oid name[SCALAR_NAME_LEN + 1];
+            memcpy(name, objects_oid, sizeof(objects_oid));
+            name[OBJECTS_LEN] = SD_ARC_LOAD_TABLE;
+            name[OBJECTS_LEN + 1] = 1;
+            name[OBJECTS_LEN + 2] = column;
+            name[OBJECTS_LEN + 3] = k;
+            snmp_set_var_objid(vb, name, OBJECTS_LEN + 4);
+            get_health(vb, column - 1, &served->load[k - 1]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* First instance of the table after sfx (which sorts at or after {arc}, n
  * 0: before it); 0 if none. */
 static int next_in_table(netsnmp_variable_list *vb, struct table_arc *ta, const oid *sfx,
                          size_t n)
 {
     const struct sd_table *t = ta->t;
+
+    if (!t)
+        return next_in_load(vb, sfx, n);
     const struct sd_snapshot *snap = snap_of(ta);
     const oid first_col[] = { t->arc, 1, t->first_col };
     size_t count = sd_snapshot_count(snap);
@@ -399,10 +501,10 @@ void sd_mib_getnext(netsnmp_variable_list *vb)
     }
     /* The arcs in order: scalars up to a table's arc, then the table. */
     for (size_t k = 0; k <= NTABLES; k++) {
-        unsigned long arc = k < NTABLES ? tables[k].t->arc : (unsigned long)-1;
+        unsigned long arc = k < NTABLES ? tables[k].arc : (unsigned long)-1;
 
         for (; sc < NSCALARS && scalars[sc].arc < arc; sc++)
-            if (scalar_cmp(&scalars[sc], sfx, n) > 0) {
+            if (scalar_served(&scalars[sc]) && scalar_cmp(&scalars[sc], sfx, n) > 0) {
                 answer_scalar(vb, &scalars[sc]);
                 return;
             }

@@ -8,14 +8,29 @@
 #ifndef SD_MIB_H
 #define SD_MIB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "counters.h"
 #include "health.h"
 #include "snapshot.h"
 
+/* The tables, in SmsDistTableId order (smsDistLoadTable's index - 1). */
+#define SD_TABLES 3
+
+/* One row of smsDistLoadTable. */
+struct sd_served_load {
+    bool present;                       /* the table is configured and in its source */
+    const char *display;                /* URI without credentials */
+    const struct sd_health *health;
+    const struct sd_snapshot *snap;     /* may be NULL */
+};
+
 struct sd_served {
     const struct sd_snapshot *snap;     /* may be NULL: empty table */
+    const struct sd_snapshot *dp_snap;  /* smsDistDPTable; may be NULL */
+    const struct sd_snapshot *content_snap;     /* smsDistContentDPTable; may be NULL */
+    struct sd_served_load load[SD_TABLES];
     const struct sd_health *health;
     const char *source_display;         /* URI without credentials */
     const struct sd_notify_stats *notify;

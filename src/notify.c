@@ -8,6 +8,12 @@
 #include "notify.h"
 #include "oids.h"
 
+/* Notifications written to the master before the main loop runs again
+ * (-DSD_NOTIFY_BURST=N: the tests show what a larger burst does). */
+#ifndef SD_NOTIFY_BURST
+#define SD_NOTIFY_BURST 16
+#endif
+
 static const oid snmptrapoid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 static const oid notifications[] = { SD_OID_NOTIFICATIONS };
 
@@ -22,7 +28,8 @@ static struct {
     /* queue while the AgentX session is down: a ring */
     netsnmp_variable_list **queue;
     size_t head, count, cap;
-    unsigned flush_alarm;
+    unsigned flush_alarm;               /* the queue's next burst (or the flush) */
+    unsigned burst;                     /* sent since the main loop last ran a pace */
     enum sd_source_state last_state;
     time_t lost;                        /* when the session went away, or 0 */
 } n = { .last_state = SD_STATE_STARTING };
@@ -30,6 +37,8 @@ static struct {
 void sd_notify_defaults(struct sd_notify_cfg *c)
 {
     c->rows = true;
+    c->dps = true;
+    c->content = true;
     c->at_start = true;
     c->rate_n = 20;
     c->rate_window = 60;
@@ -78,29 +87,67 @@ static void enqueue(netsnmp_variable_list *vars)
     n.stats.queued = (uint32_t)n.count;
 }
 
+/*
+ * Pacing. A notification goes out on the AgentX socket with a blocking
+ * write; a load that changes a thousand rows must not write a thousand in
+ * one go: when the socket's buffer fills, smsdistd waits for the master,
+ * the master waits for smsdistd to answer a request it sent meanwhile, and
+ * neither ever reads again. So at most SD_NOTIFY_BURST go out before the
+ * main loop runs again; the rest wait in the queue and leave a burst at a
+ * time, every PACE_MS.
+ */
+#define PACE_MS 10
+
+static void pace(unsigned reg, void *arg);
+
+static void arm_pace(void)
+{
+    struct timeval tv = { 0, PACE_MS * 1000 };
+
+    if (!n.flush_alarm && n.count && n.connected)
+        n.flush_alarm = snmp_alarm_register_hr(tv, 0, pace, NULL);
+}
+
+static void pace(unsigned reg, void *arg)
+{
+    n.flush_alarm = 0;
+    n.burst = 0;
+    while (n.connected && n.count && n.burst < SD_NOTIFY_BURST) {
+        netsnmp_variable_list *vars = n.queue[n.head];
+        n.head = (n.head + 1) % n.cap;
+        n.count--;
+        n.burst++;
+        send_now(vars);
+    }
+    n.stats.queued = (uint32_t)n.count;
+    arm_pace();
+}
+
 static void flush(unsigned reg, void *arg)
 {
     n.flush_alarm = 0;
     if (n.count)
         snmp_log(LOG_INFO, "master is back: sending %zu queued notifications\n", n.count);
-    while (n.connected && n.count) {
-        netsnmp_variable_list *vars = n.queue[n.head];
-        n.head = (n.head + 1) % n.cap;
-        n.count--;
-        send_now(vars);
-    }
-    n.stats.queued = (uint32_t)n.count;
+    pace(reg, arg);
 }
 
-/* Takes vars: sends them, or holds them until the master is back. */
+/* Takes vars: sends them, or holds them until the master is back (or the
+ * burst is over). */
 static void emit(netsnmp_variable_list *vars)
 {
     if (!vars)
         return;
-    if (n.connected && !n.count)
+    if (n.connected && !n.count && n.burst < SD_NOTIFY_BURST) {
+        n.burst++;
         send_now(vars);
-    else
+        if (!n.flush_alarm) {           /* ends the burst once the main loop has run */
+            struct timeval tv = { 0, PACE_MS * 1000 };
+            n.flush_alarm = snmp_alarm_register_hr(tv, 0, pace, NULL);
+        }
+    } else {
         enqueue(vars);
+        arm_pace();
+    }
 }
 
 /* snmpTrapOID.0 = smsDistNotifications.which, first in the list */
@@ -236,10 +283,16 @@ static void notify_change(enum sd_change change, const struct sd_snapshot *s, si
     emit(vars);
 }
 
+/* notifyRows, notifyDPs, notifyContent */
+static bool wanted(const struct sd_table *t)
+{
+    return t == &sd_table_dp ? n.cfg.dps : t == &sd_table_content ? n.cfg.content : n.cfg.rows;
+}
+
 void sd_notify_changes(const struct sd_changes *c, const struct sd_snapshot *old,
                        const struct sd_snapshot *new_)
 {
-    if (!n.cfg.rows || (!old && !n.cfg.at_start))
+    if (!new_ || !wanted(new_->rows.t) || (!old && !n.cfg.at_start))
         return;
     for (size_t k = 0; k < c->n; k++) {
         const struct sd_change_item *it = &c->v[k];

@@ -23,6 +23,8 @@
 struct sd_notify_cfg {
     bool rows;                  /* send row notifications at all */
     bool at_start;              /* announce rows already in error at the first load */
+    bool dps;                   /* smsDistDPErrorsRaised/Cleared */
+    bool content;               /* smsDistContentDPEnteredFailed/LeftFailed */
     unsigned rate_n;            /* row notifications per window */
     unsigned rate_window;       /* seconds */
     size_t queue_max;           /* held while the master is away */

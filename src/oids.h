@@ -23,6 +23,10 @@
 #define SD_ARC_SUMMARY 2
 #define SD_ARC_TABLE 3
 #define SD_ARC_NOTIFY 4
+#define SD_ARC_LOAD_TABLE 5
+#define SD_ARC_DP_TABLE 6
+#define SD_ARC_CONTENT_TABLE 7
+#define SD_ARC_DP_SUMMARY 8
 
 /* smsDistSource.N */
 enum sd_source_scalar {
@@ -65,6 +69,62 @@ enum sd_column {
 #define SD_COLUMN_FIRST SD_COLUMN_ASSETS
 #define SD_COLUMN_LAST SD_COLUMN_TYPE
 
+/* smsDistLoadEntry.N (smsDistLoadTable.1), index SmsDistTableId */
+enum sd_load_column {
+    SD_LCOL_TABLE = 1,                  /* not-accessible (index) */
+    SD_LCOL_URI,
+    SD_LCOL_STATE,
+    SD_LCOL_LAST_GOOD,
+    SD_LCOL_LAST_ATTEMPT,
+    SD_LCOL_LAST_ERROR,
+    SD_LCOL_LAST_ERROR_TIME,
+    SD_LCOL_LOADS,
+    SD_LCOL_FAILURES,
+    SD_LCOL_ROWS_SERVED,
+    SD_LCOL_ROWS_REJECTED,
+    SD_LCOL_ROWS_DUPLICATE,
+    SD_LCOL_DATA_AGE,
+    SD_LCOL_STALE_AFTER,
+};
+
+/* smsDistDPEntry.N (smsDistDPTable.1) */
+enum sd_dp_column {
+    SD_DPCOL_SERVER = 1,                /* not-accessible (index) */
+    SD_DPCOL_NAME,
+    SD_DPCOL_NALPATH,
+    SD_DPCOL_MESSAGESTATE,
+    SD_DPCOL_ERRORS,
+    SD_DPCOL_INPROGRESS,
+    SD_DPCOL_INSTALLED,
+    SD_DPCOL_UNKNOWN,
+    SD_DPCOL_LASTSTATUSTIME,
+    SD_DPCOL_ISPULLDP,
+    SD_DPCOL_ISPXE,
+    SD_DPCOL_VERSION,
+};
+
+/* smsDistContentDPEntry.N (smsDistContentDPTable.1) */
+enum sd_content_column {
+    SD_CCOL_PACKAGEID = 1,              /* not-accessible (index) */
+    SD_CCOL_SERVER,                     /* not-accessible (index) */
+    SD_CCOL_SITECODE,
+    SD_CCOL_STATE,
+    SD_CCOL_PACKAGETYPE,
+    SD_CCOL_SOURCEVERSION,
+    SD_CCOL_LASTCOPIED,
+    SD_CCOL_SUMMARYDATE,
+    SD_CCOL_SECUREOBJECTID,
+};
+
+/* smsDistDPSummary.N */
+enum sd_dp_summary_scalar {
+    SD_DPS_COUNT = 1,
+    SD_DPS_WITH_ERRORS,
+    SD_DPS_CONTENT_ROWS,
+    SD_DPS_CONTENT_FAILED,
+    SD_DPS_CONTENT_PENDING,
+};
+
 /* smsDistNotify.N: accessible-for-notify objects */
 enum sd_notify_object {
     SD_NOBJ_REASON = 1,
@@ -83,6 +143,10 @@ enum sd_notification {
     SD_NOTIF_SOURCE_STALE = 4,
     SD_NOTIF_SOURCE_RECOVERED = 5,
     SD_NOTIF_SUPPRESSED = 6,
+    SD_NOTIF_CONTENT_FAILED = 7,
+    SD_NOTIF_CONTENT_RECOVERED = 8,
+    SD_NOTIF_DP_ERRORS_RAISED = 9,
+    SD_NOTIF_DP_ERRORS_CLEARED = 10,
 };
 
 /* Length of a column OID from 1.3.6...: objects + table(3).entry(1).column */

@@ -277,8 +277,10 @@ static int check_nal_server(const struct sd_coldef *c, const struct sd_field *f,
     const char *s, *end;
     size_t len;
 
+    /* the path's own length is its column's business (smsDistDPNALPath);
+     * here only the server name must fit an index */
     if (check_string(&(struct sd_coldef){ .flags = SD_C_REQUIRED | SD_C_NONEMPTY,
-                                          .max = SD_DISPLAYSTRING_MAX * 4 }, f, &path, why, n) < 0)
+                                          .max = UINT32_MAX }, f, &path, why, n) < 0)
         return -1;
     s = path.s;
     len = path.len;

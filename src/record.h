@@ -18,6 +18,7 @@
 #ifndef SD_RECORD_H
 #define SD_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -52,6 +53,7 @@ struct sd_decode {
     size_t max_rows;            /* 0: no cap; over the cap the document is refused */
     uint32_t row_base;          /* rows already decoded (pages): numbering goes on */
     const struct sd_dateopts *dates;    /* sourceTimeZone/sourceDateFormat; NULL: none */
+    bool class_only;            /* read only the table's class array of a combined export */
     /* out, owned by the caller */
     struct sd_rows *rows;
     struct sd_msgs *msgs;
@@ -59,6 +61,7 @@ struct sd_decode {
     unsigned long rejected;     /* rows skipped */
     uint32_t rows_seen;         /* records in this document, good or bad */
     char *next_link;            /* JSON "@odata.nextLink", malloc'd, or NULL */
+    bool class_absent;          /* class_only, and the document has no such array */
     char error[512];            /* why the document was refused */
 };
 

@@ -1,6 +1,7 @@
 /* rows: row storage, see rows.h. */
 #include "config.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,7 +24,15 @@ void sd_rows_fini(struct sd_rows *r)
 
     free(r->raw);
     free(r->arena);
+    free(r->intern);
     sd_rows_init_table(r, t);
+}
+
+void sd_rows_done(struct sd_rows *r)
+{
+    free(r->intern);
+    r->intern = NULL;
+    r->intern_cap = r->intern_n = 0;
 }
 
 /* Room for one more row; the new row, zeroed, or NULL. */
@@ -96,12 +105,94 @@ void *sd_rows_reserve(struct sd_rows *r)
     return grow(r);
 }
 
+static uint32_t hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u;           /* FNV-1a */
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* An entry that still holds its string: a document refused half-way sets
+ * arena_len back, and what it added is gone (or overwritten). */
+static bool intern_live(const struct sd_rows *r, const struct sd_intern *e, const char *s,
+                        size_t len)
+{
+    return e->len == len && (size_t)e->off + len <= r->arena_len &&
+           memcmp(r->arena + e->off, s, len) == 0;
+}
+
+#define EMPTY ((struct sd_intern){ UINT32_MAX, UINT8_MAX })
+
+static bool intern_empty(const struct sd_intern *e)
+{
+    return e->off == UINT32_MAX && e->len == UINT8_MAX;
+}
+
+static int intern_grow(struct sd_rows *r)
+{
+    size_t cap = r->intern_cap ? r->intern_cap * 2 : 1024;
+    struct sd_intern *v = malloc(cap * sizeof(*v));
+
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < cap; i++)
+        v[i] = EMPTY;
+    for (size_t i = 0; i < r->intern_cap; i++) {
+        const struct sd_intern *e = &r->intern[i];
+        size_t k;
+
+        if (intern_empty(e) || (size_t)e->off + e->len > r->arena_len)
+            continue;                   /* dead entries are not moved */
+        for (k = hash(r->arena + e->off, e->len) & (cap - 1); !intern_empty(&v[k]);
+             k = (k + 1) & (cap - 1))
+            ;
+        v[k] = *e;
+    }
+    free(r->intern);
+    r->intern = v;
+    r->intern_cap = cap;
+    return 0;
+}
+
+/* The arena offset of s: an earlier copy, or a new one (remembered). */
+static int intern_put(struct sd_rows *r, const char *s, size_t len, uint32_t *off)
+{
+    size_t k;
+
+    if ((r->intern_n + 1) * 4 > r->intern_cap * 3 && intern_grow(r) < 0)
+        return arena_put(r, s, len, off);       /* still correct, only bigger */
+    for (k = hash(s, len) & (r->intern_cap - 1);; k = (k + 1) & (r->intern_cap - 1)) {
+        struct sd_intern *e = &r->intern[k];
+
+        if (intern_empty(e))
+            break;
+        if (intern_live(r, e, s, len)) {
+            *off = e->off;
+            return 0;
+        }
+        if ((size_t)e->off + e->len > r->arena_len)
+            break;                      /* a dead entry: reuse its place */
+    }
+    if (arena_put(r, s, len, off) < 0)
+        return -1;
+    if (intern_empty(&r->intern[k]))
+        r->intern_n++;
+    r->intern[k].off = *off;
+    r->intern[k].len = (uint8_t)len;
+    return 0;
+}
+
 int sd_rows_set_str(struct sd_rows *r, void *row, const struct sd_coldef *c, const char *s,
                     size_t len)
 {
     uint32_t off;
 
-    if (len > UINT8_MAX || arena_put(r, s, len, &off) < 0)
+    if (len > UINT8_MAX || ((c->flags & SD_C_SHARED) && len == UINT8_MAX))
+        return -1;
+    if ((c->flags & SD_C_SHARED) ? intern_put(r, s, len, &off) < 0
+                                 : arena_put(r, s, len, &off) < 0)
         return -1;
     memcpy((unsigned char *)row + c->off, &off, sizeof(off));
     ((unsigned char *)row)[c->aux] = (uint8_t)len;

@@ -24,6 +24,11 @@
  * <= 128. The MIB says SIZE (1..112); tests/mib/lint.sh checks the two agree.
  */
 #define SD_OBJECTID_MAX 112
+/* PackageID as an index part (ConfigMgr's IDs: site code + 5 hex digits). */
+#define SD_PACKAGEID_MAX 8
+/* A distribution point's server name as an index part: 1 + 8 + 1 + 100
+ * sub-identifiers with PackageID, under 128 with the column prefix. */
+#define SD_SERVER_MAX 100
 /* DisplayString limit (RFC 2579). */
 #define SD_DISPLAYSTRING_MAX 255
 /* DateAndTime with UTC offset (RFC 2579). */
@@ -80,12 +85,18 @@ struct sd_rows {
     size_t n, alloc;
     char *arena;                /* owned; strings are not NUL-terminated */
     size_t arena_len, arena_alloc;
+    /* while rows are added: strings of SD_C_SHARED columns already in the
+     * arena, so a repeat costs nothing (owned; an open-addressed set) */
+    struct sd_intern { uint32_t off; uint8_t len; } *intern;
+    size_t intern_cap, intern_n;
 };
 
 /* An empty set of the main table's rows; of t's rows. */
 void sd_rows_init(struct sd_rows *r);
 void sd_rows_init_table(struct sd_rows *r, const struct sd_table *t);
 void sd_rows_fini(struct sd_rows *r);
+/* Frees what only adding rows needs (the shared-string set). */
+void sd_rows_done(struct sd_rows *r);
 /* Copies a main-table row in; returns 0, or -1 when out of memory. */
 int sd_rows_add(struct sd_rows *r, const struct sd_row_in *in);
 

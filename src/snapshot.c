@@ -94,13 +94,14 @@ struct sd_snapshot *sd_snapshot_build(struct sd_rows *rows, const struct sd_poli
     }
     atomic_init(&s->refs, 1);
     s->rows = *rows;
-    sd_rows_init(rows);
+    sd_rows_init_table(rows, s->rows.t);
     s->rejected = rejected;
     s->policy = *p;
     if (s->rows.n > 1)
         qsort_r(s->rows.raw, s->rows.n, s->rows.t->row_size,
                 s->rows.t->sort_cmp ? s->rows.t->sort_cmp : sort_cmp, &s->rows);
     dedup(s, origin, msgs);
+    sd_rows_done(&s->rows);
     for (size_t i = 0; i < s->rows.n; i++)
         s->rows.t->summarize(&s->sum, p, sd_rows_at(&s->rows, i));
     return s;

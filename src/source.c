@@ -243,3 +243,62 @@ int sd_source_fetch(const char *uri, size_t max_bytes, const struct sd_fetch_ctl
     }
     return fetch_file(path, max_bytes, ctl, out, err, errlen);
 }
+
+/* --- the file kind -------------------------------------------------------- */
+
+static bool file_claims(const char *uri)
+{
+    return sd_source_file_path(uri) != NULL;
+}
+
+static void *file_open(const struct sd_http_opts *o, size_t max_bytes,
+                       const struct sd_fetch_ctl *ctl, char *err, size_t errlen)
+{
+    static char token;                  /* nothing to open */
+
+    return &token;
+}
+
+static char *file_first_url(const char *uri, const char *select)
+{
+    return strdup(uri);
+}
+
+static int file_get(void *session, const char *url, size_t max_bytes,
+                    const struct sd_fetch_ctl *ctl, struct sd_buf *out, char *err, size_t errlen)
+{
+    return sd_source_fetch(url, max_bytes, ctl, out, err, errlen);
+}
+
+static const char *file_note(void *session)
+{
+    return "";
+}
+
+static void file_close(void *session)
+{
+}
+
+const struct sd_source_kind sd_source_file = {
+    .name = "file",
+    .claims = file_claims,
+    .reason_first = false,
+    .default_poll = SD_DEFAULT_FILE_POLL,
+    .watch_path = sd_source_file_path,
+    .open = file_open,
+    .first_url = file_first_url,
+    .get = file_get,
+    .next_url = NULL,
+    .note = file_note,
+    .close = file_close,
+};
+
+const struct sd_source_kind *sd_source_kind_of(const char *uri)
+{
+    static const struct sd_source_kind *const kinds[] = { &sd_source_file, &sd_source_https };
+
+    for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++)
+        if (kinds[k]->claims(uri))
+            return kinds[k];
+    return NULL;
+}

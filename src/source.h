@@ -58,4 +58,39 @@ char *sd_source_display(const char *uri);
 int sd_source_fetch(const char *uri, size_t max_bytes, const struct sd_fetch_ctl *ctl,
                     struct sd_buf *out, char *err, size_t errlen);
 
+/* Seconds between reloads when pollInterval does not say. */
+#define SD_DEFAULT_FILE_POLL 5          /* stat polling beside inotify */
+#define SD_DEFAULT_HTTP_POLL 300
+
+/*
+ * A kind of source: what a load and the agent need of it, so that neither
+ * asks what a URI looks like. A load opens it (a file kind has nothing to
+ * open and returns a token), gets the first URL's bytes, follows next
+ * pages where the kind has them (next_url NULL: one document), notes what
+ * the log should hear, and closes it. The agent watches watch_path(uri)
+ * for changes, or, NULL, reloads every pollInterval (default_poll).
+ */
+struct sd_http_opts;
+struct sd_source_kind {
+    const char *name;                   /* "file", "https" */
+    bool (*claims)(const char *uri);
+    bool reason_first;                  /* messages: "reason: URI" (else "path: reason") */
+    unsigned default_poll;
+    const char *(*watch_path)(const char *uri);
+    void *(*open)(const struct sd_http_opts *o, size_t max_bytes, const struct sd_fetch_ctl *ctl,
+                  char *err, size_t errlen);
+    char *(*first_url)(const char *uri, const char *select);
+    int (*get)(void *session, const char *url, size_t max_bytes, const struct sd_fetch_ctl *ctl,
+               struct sd_buf *out, char *err, size_t errlen);
+    char *(*next_url)(const char *url, const char *link, char *err, size_t errlen);
+    const char *(*note)(void *session);
+    void (*close)(void *session);
+};
+
+extern const struct sd_source_kind sd_source_file;     /* source.c */
+extern const struct sd_source_kind sd_source_https;    /* http.c */
+
+/* The kind that claims uri, or NULL: not a source smsdistd can read. */
+const struct sd_source_kind *sd_source_kind_of(const char *uri);
+
 #endif

@@ -184,7 +184,8 @@ void sd_rows_key_text(const struct sd_rows *r, const void *row, char *buf, size_
             size_t len;
             const char *s = sd_row_str(r, row, c, &len);
 
-            w = snprintf(buf + o, n - o, "%s%s %.*s", sep, c->name, (int)len, s);
+            w = snprintf(buf + o, n - o, "%s%s %.*s", sep,
+                         c->kind == SD_K_NALSERVER ? "server" : c->name, (int)len, s);
         } else {
             w = snprintf(buf + o, n - o, "%s%s %u", sep, c->name, sd_row_u32(row, c->off));
         }

@@ -41,6 +41,7 @@ enum sd_kind {
 #define SD_C_REQUIRED 0x01      /* absent or null rejects the row (CSV: header must have it) */
 #define SD_C_NONEMPTY 0x02      /* "" rejects the row */
 #define SD_C_INDEX 0x04         /* an index part: not-accessible, its length is never cut */
+#define SD_C_SHARED 0x08        /* a string that repeats across rows: stored once per load */
 
 /* What a served value is, in SMI terms. */
 enum sd_smi { SD_SMI_GAUGE, SD_SMI_INTEGER, SD_SMI_OCTETS, SD_SMI_COUNTER };
@@ -121,6 +122,14 @@ struct sd_table {
 
 /* SMS_DistributionStatus: smsDistStatusTable (tab_status.c). */
 extern const struct sd_table sd_table_status;
+/* SMS_DPStatusInfo: smsDistDPTable (tab_dp.c). */
+extern const struct sd_table sd_table_dp;
+/* SMS_PackageStatusDistPointsSummarizer: smsDistContentDPTable (tab_content.c). */
+extern const struct sd_table sd_table_content;
+
+/* Summary figures (fig[]) of the per-DP tables. */
+enum { SD_FIG_DPS, SD_FIG_DPS_IN_ERROR };
+enum { SD_FIG_CONTENT_ROWS, SD_FIG_CONTENT_FAILED, SD_FIG_CONTENT_PENDING };
 
 /* The column of t whose MIB sub-identifier is mib, or NULL. */
 const struct sd_coldef *sd_table_column(const struct sd_table *t, unsigned mib);

@@ -16,10 +16,16 @@
 #ifndef SD_WATCH_H
 #define SD_WATCH_H
 
-/* Starts watching path; poll_s is the stat polling interval (0: no polling). */
-int sd_watch_start(const char *path, unsigned poll_s, void (*changed)(void *), void *arg);
-/* Records what the file looks like now as the loaded state (call on submit). */
-void sd_watch_mark_loaded(void);
-void sd_watch_stop(void);
+struct sd_watch;
+
+/* Starts watching path; poll_s is the stat polling interval (0: no polling).
+ * NULL when out of memory. Each watch is on its own. */
+struct sd_watch *sd_watch_start(const char *path, unsigned poll_s, void (*changed)(void *),
+                                void *arg);
+/* Records what the file looks like now as the loaded state (call on submit).
+ * NULL is fine. */
+void sd_watch_mark_loaded(struct sd_watch *w);
+/* Stops and frees; NULL is fine. */
+void sd_watch_stop(struct sd_watch *w);
 
 #endif

@@ -169,6 +169,8 @@ static void descriptions_are_consistent(void **state)
 {
     (void)state;
     check_description(&sd_table_status);
+    check_description(&sd_table_dp);
+    check_description(&sd_table_content);
 }
 
 int main(void)
