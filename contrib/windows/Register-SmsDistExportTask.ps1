@@ -7,7 +7,7 @@
 
         powershell.exe -NoProfile -NonInteractive -ExecutionPolicy Bypass
             -File <ScriptPath> -SiteCode <SiteCode> -Destination <Destination>
-            [-ComputerName <ComputerName>]
+            [-ComputerName <ComputerName>] [-Combined]
 
     every -IntervalMinutes (default 5) from now on, whether or not anyone is
     logged on, as -User: a group Managed Service Account (gMSA, name ending in
@@ -19,10 +19,12 @@
     SMS Provider and the destination). Needs the ScheduledTasks module
     (Windows Server 2012 and later).
 
-    The account needs: read access to SMS_DistributionStatus (a ConfigMgr
-    administrative user with, for example, the Read-only Analyst role; for a
-    remote provider also membership of its SMS Admins group), write access
-    to the destination folder, and the 'Log on as a batch job' right.
+    The account needs: read access to SMS_DistributionStatus (with -Combined
+    also to SMS_DPStatusInfo and SMS_PackageStatusDistPointsSummarizer) (a
+    ConfigMgr administrative user with, for example, the Read-only Analyst
+    role; for a remote provider also membership of its SMS Admins group),
+    write access to the destination folder, and the 'Log on as a batch job'
+    right.
 
 .PARAMETER SiteCode
     The ConfigMgr site code passed to the exporter.
@@ -38,6 +40,12 @@
 
 .PARAMETER ComputerName
     The SMS Provider, when it is not the computer the task runs on.
+
+.PARAMETER Combined
+    Passes -Combined to the exporter: the file holds SMS_DistributionStatus,
+    SMS_DPStatusInfo and SMS_PackageStatusDistPointsSummarizer in one JSON
+    object, for smsdistd's per-distribution-point tables (see
+    Get-Help .\Export-SmsDistributionStatus.ps1 -Parameter Combined).
 
 .PARAMETER ScriptPath
     Where Export-SmsDistributionStatus.ps1 is; default: next to this script.
@@ -57,6 +65,11 @@
     .\Register-SmsDistExportTask.ps1 -SiteCode PS1 -User 'CORP\svc-smsdist' -Credential (Get-Credential 'CORP\svc-smsdist') -Destination 'D:\smsdistd\distribution-status.json'
 
     A domain account writing a local file, which another job copies over.
+
+.EXAMPLE
+    .\Register-SmsDistExportTask.ps1 -SiteCode PS1 -User 'CORP\gmsa-smsdist$' -Combined -Destination '\\smsdist01\smsdistd\export.json'
+
+    The combined export of the three classes, for smsdistd's per-DP tables too.
 #>
 [CmdletBinding(SupportsShouldProcess = $true)]
 param(
@@ -73,6 +86,8 @@ param(
     [System.Management.Automation.PSCredential] $Credential,
 
     [string] $ComputerName,
+
+    [switch] $Combined,
 
     [string] $ScriptPath = (Join-Path $PSScriptRoot 'Export-SmsDistributionStatus.ps1'),
 
@@ -97,6 +112,10 @@ $arguments = "-NoProfile -NonInteractive -ExecutionPolicy Bypass -File `"$Script
 if ($ComputerName) {
     $arguments += " -ComputerName `"$ComputerName`""
 }
+if ($Combined) {
+    # A bare switch: -File passes the text -Combined, which binds as $true.
+    $arguments += ' -Combined'
+}
 $action = New-ScheduledTaskAction -Execute 'powershell.exe' -Argument $arguments
 # -Once with a repetition interval and no duration repeats for ever
 # (Windows Server 2016 and later; 2012 R2 wants -RepetitionDuration too).
@@ -116,6 +135,6 @@ if ($PSCmdlet.ShouldProcess($TaskName, "register, running as $User every $Interv
             -Settings $settings -User $User -Password $Credential.GetNetworkCredential().Password `
             -RunLevel Limited -Force
     }
-    Write-Output "registered '$($task.TaskName)': every $IntervalMinutes min as $User -> $Destination"
+    Write-Output "registered '$($task.TaskName)': every $IntervalMinutes min as $User -> $Destination$(if ($Combined) { ' (combined export)' })"
     Write-Output "run it now with: Start-ScheduledTask -TaskName '$TaskName'; last result: (Get-ScheduledTaskInfo -TaskName '$TaskName').LastTaskResult"
 }

@@ -9,7 +9,9 @@
 #   - its snmptrap[] regexes against what a real snmptrapd printed for each
 #     notification of the MIB (numeric OIDs, names, NET-SNMP-MIB only);
 #   - its OIDs against a live smsdistd behind a private snmpd on 127.0.0.1
-#     serving tests/data/serve/sample.json.
+#     serving a combined export (doc/per-dp-tables.md): the rows of
+#     tests/data/serve/sample.json and distribution points and content rows
+#     (zabbix_template.py make-combined), so that every table is served.
 #
 # SD_ZABBIX_TEMPLATE=FILE checks another file (to see a broken copy fail).
 
@@ -49,14 +51,14 @@ ok zt schema "only keys and enum names of the 6.0 import format; every scalar a 
 ok zt uuids "template, groups, items, triggers, discovery rule, prototypes, value maps: unique UUIDv4s (32 hex digits)"
 ok zt keys "item keys unique and well formed; prototype keys carry an LLD macro"
 ok zt oids "every OID (items, prototypes, discovery[]) is an object of SMS-DISTRIBUTION-STATUS-MIB"
-ok zt access "scalars end in .0, prototypes in .{#SNMPINDEX} on a column; every readable object is polled"
+ok zt access "scalars end in .0, prototypes in .{#SNMPINDEX} on a column of their rule's table; every readable object is polled"
 ok zt syntax "value types fit the SYNTAX; enums carry their TC's value map, entries = the enumeration"
 ok zt valuemaps "every value map referenced exists and every one defined is used"
-ok zt discovery "discovery[] has {#TYPE} {#PKGID} {#OBJTYPE} on their columns; every LLD macro used is defined"
+ok zt discovery "the four discovery rules: discovery[] macros on their columns ({#TYPE} {#PKGID} {#OBJTYPE}; {#URI}; {#DPNAME}; {#STATE}), every LLD macro used defined; DP and content intervals and lost periods are macros; content rows only through a JSONPath and LLD filter on {#STATE} whose default lets 3 and 6 through"
 ok zt triggers "trigger expressions reference this template's items; macros and dependencies exist"
 ok zt traps "one snmptrap[regexp] item per notification of the MIB, plus snmptrap.fallback"
 ok zt js-date "the DateAndTime step turns hex octets and hinted text into ISO 8601 UTC"
-ok zt js-lld "the discovery step decodes {#SNMPINDEX} into {#OBJECTID} and {#MSGCAT}"
+ok zt js-lld "the discovery steps decode {#SNMPINDEX}: {#OBJECTID} {#MSGCAT}; {#TABLE}; {#DPSERVER} ({#DPNAME} when empty); {#PACKAGEID} {#DPSERVER}; malformed indexes fail"
 
 # --- traps: what snmptrapd prints, in three set-ups ------------------------------
 # form: numeric (-On, no MIB), names (the MIB loaded), playpen (only
@@ -94,14 +96,15 @@ ok zt trap-match --dir "$TD" "each snmptrap regex matches its own notification a
 # --- a live smsdistd -----------------------------------------------------------------
 cp "$SD_DATA/serve/sample.json" "$T/sample.json" || bail_out "cannot copy sample.json"
 N=$(check_walk count "$T/sample.json") || bail_out "the oracle cannot read sample.json"
+zt make-combined --input "$T/sample.json" --out "$T/combined.json" || bail_out "cannot write combined.json"
 sd_start_master
-sd_start_agent "source file:$T/sample.json"
-if sd_wait_served "$N"; then
+sd_start_agent "source file:$T/combined.json"
+if sd_wait_served "$N" && sd_wait_value "$(sd_oid smsDistDPCount).0" 4; then
     ok zt live-scalars --port "$SD_PORT" "every item's OID answers from smsdistd with a value fitting its type"
-    ok zt live-prototypes --port "$SD_PORT" --input "$T/sample.json" \
-        "every prototype's OID answers for the first and last rows"
-    ok zt live-lld --port "$SD_PORT" --input "$T/sample.json" \
-        "discovery[] plus the discovery step gives every row's ObjectID and MessageCategory"
+    ok zt live-prototypes --port "$SD_PORT" --input "$T/sample.json" --tables-input "$T/combined.json" \
+        "every prototype's OID answers for the first and last rows of its table (and the longest DP index)"
+    ok zt live-lld --port "$SD_PORT" --input "$T/sample.json" --tables-input "$T/combined.json" \
+        "discovery[] plus the discovery steps (and JSONPath and LLD filters) give every status row, every DP, exactly the failed content rows, and the DP tables' sources"
     ok zt live-dates --port "$SD_PORT" --input "$T/sample.json" \
         "every row's LastUpdateDate, as Zabbix receives it, through the date step is the oracle's date"
 else

@@ -19,30 +19,46 @@ Static checks (the template against the MIB and the Zabbix 6.0 format):
   oids        every OID (items, prototypes, discovery[]) names an object of
               the MIB, and round-trips through snmptranslate
   access      scalars end in .0, prototypes in .{#SNMPINDEX} on a column of
-              smsDistStatusEntry; every readable object of the MIB is polled
+              the table their discovery rule walks (RULES); every readable
+              object of the MIB is polled (the content-on-DP columns through
+              the filtered discovery: see discovery)
   syntax      value_type fits the SYNTAX; INTEGER enums carry the value map
               of their TEXTUAL-CONVENTION with exactly its enumeration;
               DateAndTime has a JavaScript step; UNITS "seconds" -> s
   valuemaps   referenced maps exist, defined maps are used, values unique
-  discovery   discovery[] macros/OIDs; every LLD macro used is defined
+  discovery   the four rules of RULES: discovery[] macros/OIDs; every LLD
+              macro used is defined; the DP and content rules' interval and
+              lost-resource period are user macros; smsDistContentDPTable's
+              rows become items only through a JSONPath step (before any
+              JavaScript) and an LLD filter on {#STATE} with one user macro,
+              whose default lets exactly States 3 and 6 through
   triggers    expressions reference this template's items (prototypes:
               and its prototypes), known functions, defined user macros;
               dependencies name existing triggers
   traps       one snmptrap item per NOTIFICATION-TYPE, plus the fallback
   js-date     the DateAndTime step on hand-made values
-  js-lld      the discovery step on hand-made discovery[] output
+  js-lld      each rule's discovery step on hand-made discovery[] output
 
 Checks against what snmptrapd printed (tests/contrib/zabbix.sh captures it):
   send-traps  (helper, not a check) sends every notification of the MIB to
               snmptrapd on --port and files what it wrote under --dir
+  make-combined (helper) writes --out, a combined export of --input's rows
+              and hand-made distribution points and content rows
   trap-match  each snmptrap regex matches its own notification, and only it,
               in every form captured under --dir
 
-Checks against a live smsdistd (--port, --input: the file it serves):
+Checks against a live smsdistd (--port; --input: the SMS_DistributionStatus
+rows it serves, read by check_walk.py; --tables-input: the combined export it
+serves, whose per-DP tables check_tables.py reads):
   live-scalars     every item OID answers, with a type fitting value_type
   live-prototypes  every prototype OID answers for the first and last rows
+                   of its table (and the longest index)
   live-lld         discovery[] as Zabbix builds it, through the discovery
-                   step, gives every row's ObjectID and MessageCategory
+                   step, gives every row's ObjectID and MessageCategory;
+                   through the JSONPath step (emulated), the discovery steps
+                   and the LLD filters (the macros' defaults): every DP, with
+                   its {#DPSERVER} and {#DPNAME}, exactly the failed content
+                   rows, and the sources of the two DP tables
   live-dates       every row's LastUpdateDate, as Zabbix receives it,
                    through the date step, is the oracle's date
 """
@@ -66,6 +82,34 @@ ENTRY = "smsDistStatusEntry"
 LLD_MACROS_FROM_JS = {"{#OBJECTID}", "{#MSGCAT}", "{#CONTENT}"}
 DISCOVERY_MACROS = {"{#TYPE}": "smsDistStatusType", "{#PKGID}": "smsDistStatusPackageID",
                     "{#OBJTYPE}": "smsDistStatusObjectTypeID"}
+# The discovery rules, by key: the table (entry) each one walks, the
+# discovery[] macros it reads (macro -> column), the macros its JavaScript
+# step adds, and whether its interval and lost-resource period must be user
+# macros. smsDistContentDPTable (a million rows on a large hierarchy) is
+# polled only through "filtered": its rows become items only when their
+# State matches a user macro (a JSONPath step before the JavaScript one, and
+# the LLD filter), never one set of items per row.
+STATUS_RULE = "smsdist.status.discovery"
+RULES = {
+    STATUS_RULE: {"entry": ENTRY, "discovery": DISCOVERY_MACROS, "js": LLD_MACROS_FROM_JS},
+    "smsdist.load.discovery": {"entry": "smsDistLoadEntry", "discovery": {"{#URI}": "smsDistLoadURI"},
+                               "js": {"{#TABLEID}", "{#TABLE}"}},
+    "smsdist.dp.discovery": {"entry": "smsDistDPEntry", "discovery": {"{#DPNAME}": "smsDistDPName"},
+                             "js": {"{#DPSERVER}", "{#DPNAME}"}, "macro_timing": True},
+    "smsdist.contentdp.failed.discovery": {
+        "entry": "smsDistContentDPEntry", "discovery": {"{#STATE}": "smsDistContentDPState"},
+        "js": {"{#PACKAGEID}", "{#DPSERVER}"}, "macro_timing": True,
+        "filtered": ("{#STATE}", "smsDistContentDPState")},
+}
+ENTRIES = {r["entry"] for r in RULES.values()}
+RULE_OF_ENTRY = {r["entry"]: k for k, r in RULES.items()}
+# smsdistd's default contentErrorStates: what the failed-content filter's
+# default must let through, of the SmsDistContentState values
+FAILED_STATES = {"3", "6"}
+CONTENT_STATES = {str(n) for n in range(0, 10)}
+# INTEGER textual conventions the MIB imports: their value maps are named
+# after their own module
+IMPORTED_TCS = {"TruthValue": "SNMPv2-TC"}
 
 # --- the Zabbix 6.0 import format (ui/include/classes/import/validators/
 # C60XmlValidator.php): keys each object may have, and enum names ---------
@@ -364,7 +408,7 @@ class Mib:
         for name, num in self.tree():
             d = self.describe(name)
             if d and d["access"] in ("read-only", "read-write", "read-create"):
-                out.append((name, num, d["parent"] == ENTRY))
+                out.append((name, num, d["parent"] in ENTRIES))
         return out
 
     def notifications(self):
@@ -687,11 +731,15 @@ def check_access(doc, mib, a, problems):
             problems("item %s: %s names no scalar of the MIB", i["key"], o)
             continue
         polled.add(name)
-        if d["parent"] == ENTRY:
-            problems("item %s: %s is a column of the table, not a scalar", i["key"], name)
+        if d["parent"] in ENTRIES:
+            problems("item %s: %s is a column of %s, not a scalar", i["key"], name, d["parent"])
         if d["access"] != "read-only":
             problems("item %s: %s is %s, an agent never answers a GET of it", i["key"], name, d["access"])
-    for p in prototypes(t):
+    # each prototype polls a column of the table its discovery rule walks
+    # (smsDistContentDPEntry's only through the filtered rule: see RULES and
+    # the discovery check)
+    for rule, p in [(dr, p) for dr in drules(t) for p in dr.get("item_prototypes") or []]:
+        entry = RULES.get(rule.get("key"), {}).get("entry")
         o = p.get("snmp_oid", "")
         if not o.endswith(".{#SNMPINDEX}"):
             problems("prototype %s: %s does not end in .{#SNMPINDEX}", p["key"], o)
@@ -702,8 +750,12 @@ def check_access(doc, mib, a, problems):
             problems("prototype %s: %s names nothing in the MIB", p["key"], o)
             continue
         polled.add(name)
-        if d["parent"] != ENTRY:
-            problems("prototype %s: %s is not a column of %s", p["key"], name, ENTRY)
+        if entry is None:
+            problems("prototype %s: its discovery rule %s is none of %s", p["key"], rule.get("key"),
+                     ", ".join(sorted(RULES)))
+        elif d["parent"] != entry:
+            problems("prototype %s: %s is not a column of %s, the table of discovery rule %s",
+                     p["key"], name, entry, rule.get("key"))
         if d["access"] != "read-only":
             problems("prototype %s: %s is %s, not readable", p["key"], name, d["access"])
     readable = mib.readable()
@@ -738,7 +790,7 @@ def check_syntax(doc, mib, a, problems):
         else:
             problems("%s: a SYNTAX this check does not know", where)
         if kind == "int-enum":
-            want_name = "%s::%s" % (MODULE, d["tc"] or name)
+            want_name = "%s::%s" % (IMPORTED_TCS.get(d["tc"], MODULE), d["tc"] or name)
             if vm != want_name:
                 problems("%s: value map %r, want %r", where, vm, want_name)
             elif vm in vms:
@@ -787,11 +839,21 @@ def lld_macros(text):
     return set(re.findall(r"\{#[A-Z0-9_.]+\}", text or ""))
 
 
+USER_MACRO_RE = re.compile(r"\{\$[A-Z0-9_.]+\}")
+JSONPATH_FILTER_RE = re.compile(r"\$\[\?\(@\['(\{#[A-Z0-9_.]+\})'\] =~ \"(\{\$[A-Z0-9_.]+\})\"\)\]")
+
+
 def check_discovery(doc, mib, a, problems):
     t = the_template(doc)
-    if len(drules(t)) != 1:
-        problems("%d discovery rules, want 1 (smsDistStatusTable)", len(drules(t)))
+    keys = [d.get("key") for d in drules(t)]
+    if sorted(keys) != sorted(RULES):
+        problems("discovery rules %s, want %s", ", ".join(sorted(map(str, keys))), ", ".join(sorted(RULES)))
+    macros = {m.get("macro"): m.get("value") for m in t.get("macros") or []}
     for d in drules(t):
+        spec = RULES.get(d.get("key"))
+        if spec is None:
+            continue
+        entry = spec["entry"]
         if d.get("type") != "SNMP_AGENT":
             problems("discovery rule %s: type %s, want SNMP_AGENT", d.get("key"), d.get("type"))
         pairs = parse_discovery(d.get("snmp_oid")) or []
@@ -800,13 +862,13 @@ def check_discovery(doc, mib, a, problems):
             name, rest = mib.name_of(o)
             got[macro] = name if rest == "" else "%s%s" % (name, rest)
             dd = mib.describe(name) if name else None
-            if not dd or dd["parent"] != ENTRY:
-                problems("discovery %s: %s is not a column of %s", macro, o, ENTRY)
-        if got != DISCOVERY_MACROS:
-            problems("discovery[] is %s, want %s", got, DISCOVERY_MACROS)
+            if not dd or dd["parent"] != entry:
+                problems("discovery %s %s: %s is not a column of %s", d.get("key"), macro, o, entry)
+        if got != spec["discovery"]:
+            problems("discovery rule %s: discovery[] is %s, want %s", d.get("key"), got, spec["discovery"])
         defined = set(got) | {"{#SNMPINDEX}"}
         if js_steps(d):
-            defined |= LLD_MACROS_FROM_JS
+            defined |= spec["js"]
         texts = [("filter", json.dumps(d.get("filter") or {}))]
         for p in d.get("item_prototypes") or []:
             texts.append(("prototype %s" % p.get("key"), json.dumps(p)))
@@ -818,6 +880,69 @@ def check_discovery(doc, mib, a, problems):
         for p in d.get("item_prototypes") or []:
             if not lld_macros(p.get("name")):
                 problems("prototype %s: its name has no LLD macro (every row's item would look alike)", p.get("key"))
+        if spec.get("macro_timing"):
+            for field in ("delay", "lifetime"):
+                v = str(d.get(field, ""))
+                if not USER_MACRO_RE.fullmatch(v):
+                    problems("discovery rule %s: %s %r is not a user macro", d.get("key"), field, v)
+                elif v not in macros:
+                    problems("discovery rule %s: %s %s is not a macro of the template", d.get("key"), field, v)
+        if spec.get("filtered"):
+            check_filtered(d, spec["filtered"], macros, problems)
+
+
+def check_filtered(d, filtered, macros, problems):
+    """A discovery rule over a table too large for one item per row: only the
+    rows whose column (the LLD macro) matches a user macro become items. The
+    JSONPath step keeps them before any JavaScript runs (the JavaScript
+    engine's memory is limited, the full discovery value is not), and the LLD
+    filter says the same; the macro's default lets through smsdistd's default
+    failed States and nothing else."""
+    macro, column = filtered
+    w = "discovery rule %s" % d.get("key")
+    flt = d.get("filter") or {}
+    if flt.get("evaltype", "AND_OR") not in ("AND", "AND_OR"):
+        problems("%s: filter evaltype %s, want AND or AND_OR (the %s condition must hold)", w,
+                 flt.get("evaltype"), macro)
+    conds = [c for c in flt.get("conditions") or [] if c.get("macro") == macro]
+    user = None
+    if len(conds) != 1:
+        problems("%s: %d filter conditions on %s (%s), want 1", w, len(conds), macro, column)
+    else:
+        c = conds[0]
+        user = c.get("value")
+        if c.get("operator", "MATCHES_REGEX") != "MATCHES_REGEX":
+            problems("%s: the %s condition's operator is %s, want MATCHES_REGEX", w, macro, c.get("operator"))
+        if not USER_MACRO_RE.fullmatch(str(user)):
+            problems("%s: the %s condition's value %r is not a user macro", w, macro, user)
+            user = None
+        elif user not in macros:
+            problems("%s: %s is not a macro of the template", w, user)
+            user = None
+    steps = d.get("preprocessing") or []
+    first_js = next((n for n, st in enumerate(steps) if st.get("type") == "JAVASCRIPT"), len(steps))
+    jp = [(n, st) for n, st in enumerate(steps) if st.get("type") == "JSONPATH"]
+    if not jp or jp[0][0] > first_js:
+        problems("%s: no JSONPath step before the JavaScript one: the JavaScript would parse the whole table", w)
+    else:
+        st = jp[0][1]
+        m = JSONPATH_FILTER_RE.fullmatch((st.get("parameters") or [""])[0])
+        if not m or m.group(1) != macro or m.group(2) != user:
+            problems("%s: JSONPath step %r is not $[?(@['%s'] =~ \"%s\")]", w,
+                     (st.get("parameters") or [""])[0], macro, user)
+        if st.get("error_handler") != "CUSTOM_VALUE" or st.get("error_handler_params") != "[]":
+            problems("%s: the JSONPath step must give [] when no row matches (error_handler CUSTOM_VALUE, "
+                     "params []), else the rule goes unsupported while nothing is failed", w)
+    if user in macros:
+        try:
+            rx = re.compile(macros[user])
+        except re.error as e:
+            problems("%s: %s's default %r does not compile: %s", w, user, macros[user], e)
+            return
+        passed = {v for v in CONTENT_STATES if rx.search(v)}
+        if passed != FAILED_STATES:
+            problems("%s: %s's default %r lets States %s through, want exactly %s (smsdistd's default "
+                     "contentErrorStates)", w, user, macros[user], sorted(passed), sorted(FAILED_STATES))
 
 
 EXPR_REF = re.compile(r"(\w+)\(/([^/]*)/((?:\"(?:[^\"\\]|\\.)*\"|\[[^\]]*\]|[^,()\[\]])+)")
@@ -877,6 +1002,10 @@ def check_triggers(doc, mib, a, problems):
     if not any(proto and re.search(r"=3\b", tr.get("expression", "")) and
                re.search(r"=4\b", tr.get("expression", "")) for tr, proto, _ in all_trig):
         problems("no trigger prototype for a row in error (Type 3 or 4)")
+    if not any(proto and "/%s/smsdist.dp.errors[{#SNMPINDEX}])>{$SMSDIST.DP.ERRORS.MAX" % host
+               in tr.get("expression", "") for tr, proto, _ in all_trig):
+        problems("no trigger prototype for a distribution point with errors "
+                 "(smsdist.dp.errors[{#SNMPINDEX}] > {$SMSDIST.DP.ERRORS.MAX})")
 
 
 def trap_intent(item, names):
@@ -888,8 +1017,8 @@ def trap_intent(item, names):
 def check_traps(doc, mib, a, problems):
     t = the_template(doc)
     notifs = mib.notifications()
-    if len(notifs) != 6:
-        problems("snmptranslate lists %d NOTIFICATION-TYPEs, expected the MIB's 6", len(notifs))
+    if len(notifs) != 10:
+        problems("snmptranslate lists %d NOTIFICATION-TYPEs, expected the MIB's 10", len(notifs))
     traps = trap_items(t)
     keys = [i.get("key") for i in traps]
     if "snmptrap.fallback" not in keys:
@@ -969,15 +1098,87 @@ def check_js_date(doc, mib, a, problems):
                          "" if ok else "error ", got, want)
 
 
-def discovery_step(t):
+def discovery_step(t, key=STATUS_RULE):
     for d in drules(t):
-        for s in js_steps(d):
-            return s
+        if d.get("key") == key:
+            for s in js_steps(d):
+                return s
     return None
+
+
+def str_index(*texts):
+    """The index sub-identifiers of length-prefixed strings."""
+    out = []
+    for x in texts:
+        out += [str(len(x))] + [str(ord(c)) for c in x]
+    return ".".join(out)
+
+
+SERVER100 = ("dp-" + "x" * 84 + ".corp.example")[:100]
+# The other rules' discovery steps: (discovery[] row, what the step must add
+# or set), and indexes it must refuse.
+LLD_CASES = {
+    "smsdist.load.discovery": (
+        [({"{#SNMPINDEX}": "1", "{#URI}": "file:/var/lib/smsdistd/all.json"},
+          {"{#TABLEID}": "1", "{#TABLE}": "distributionStatus"}),
+         ({"{#SNMPINDEX}": "2", "{#URI}": "file:/var/lib/smsdistd/dp.json"},
+          {"{#TABLEID}": "2", "{#TABLE}": "dpStatus"}),
+         ({"{#SNMPINDEX}": "3", "{#URI}": "https://cm01.corp.example/AdminService/wmi/x"},
+          {"{#TABLEID}": "3", "{#TABLE}": "contentOnDp"}),
+         ({"{#SNMPINDEX}": "7", "{#URI}": ""}, {"{#TABLEID}": "7", "{#TABLE}": "table 7"})],
+        ["2.1", "x", ""]),
+    "smsdist.dp.discovery": (
+        [({"{#SNMPINDEX}": str_index("DP01.corp.example"), "{#DPNAME}": "DP01.corp.example"},
+          {"{#DPSERVER}": "DP01.corp.example", "{#DPNAME}": "DP01.corp.example"}),
+         ({"{#SNMPINDEX}": str_index("dp02"), "{#DPNAME}": ""},
+          {"{#DPSERVER}": "dp02", "{#DPNAME}": "dp02"}),
+         ({"{#SNMPINDEX}": str_index(SERVER100), "{#DPNAME}": "Branch 7 (pull)"},
+          {"{#DPSERVER}": SERVER100, "{#DPNAME}": "Branch 7 (pull)"})],
+        ["5.68.80", str_index("DP01") + ".1", "0", "3.68.10.80", ""]),
+    "smsdist.contentdp.failed.discovery": (
+        [({"{#SNMPINDEX}": str_index("PS100095", "DP01.corp.example"), "{#STATE}": "3"},
+          {"{#PACKAGEID}": "PS100095", "{#DPSERVER}": "DP01.corp.example", "{#STATE}": "3"}),
+         ({"{#SNMPINDEX}": str_index("P1", "d"), "{#STATE}": "6"},
+          {"{#PACKAGEID}": "P1", "{#DPSERVER}": "d", "{#STATE}": "6"}),
+         ({"{#SNMPINDEX}": str_index("PS1000A2", SERVER100), "{#STATE}": "3"},
+          {"{#PACKAGEID}": "PS1000A2", "{#DPSERVER}": SERVER100, "{#STATE}": "3"})],
+        ["8.80.83.49", str_index("PS1"), str_index("PS1", "d") + ".7", str_index("PS1") + ".0", ""]),
+}
 
 
 def check_js_lld(doc, mib, a, problems):
     t = the_template(doc)
+    eng = js_engine()
+    for key, (cases, bad) in sorted(LLD_CASES.items()):
+        script = discovery_step(t, key)
+        if script is None:
+            problems("discovery rule %s has no JavaScript step to decode {#SNMPINDEX}", key)
+            continue
+        es5_problems(script, "discovery step of %s" % key, problems)
+        if eng is None:
+            continue
+        disc = [c[0] for c in cases]
+        for shape, value in (("array", disc), ("{data:[...]}", {"data": disc})):
+            ok, out = eng.run(script, json.dumps(value))
+            if not ok:
+                problems("discovery step of %s [%s] on the %s form failed: %s", key, eng.name, shape, out)
+                continue
+            got = json.loads(out)
+            got = got if isinstance(got, list) else got.get("data")
+            if not isinstance(got, list) or len(got) != len(cases):
+                problems("discovery step of %s [%s], %s form: %d rows out of %d", key, eng.name, shape,
+                         len(got or []), len(cases))
+                continue
+            for (row, want), g in zip(cases, got):
+                for k, v in list(want.items()) + [(k, v) for k, v in row.items() if k not in want]:
+                    if g.get(k) != v:
+                        problems("discovery step of %s [%s], %s form, index %s: %s is %r, want %r",
+                                 key, eng.name, shape, row["{#SNMPINDEX}"], k, g.get(k), v)
+        for b in bad:
+            ok, out = eng.run(script, json.dumps([{"{#SNMPINDEX}": b}]))
+            if ok:
+                problems("discovery step of %s [%s]: a malformed index %r gave %r, want an error",
+                         key, eng.name, b, out)
     script = discovery_step(t)
     if script is None:
         problems("the discovery rule has no JavaScript step to decode {#SNMPINDEX}")
@@ -1024,21 +1225,28 @@ SAMPLE_APP = ("ScopeId_B3FF3CC4-0319-4434-9D24-77689C53C615/"
               "Application_5a2e8f0c-8b1d-4f7e-9a43-2d6c1b0e7f91"), 30
 
 
+SAMPLE_DP = "DP01.corp.example"
+SAMPLE_NAL = '["Display=\\\\%s\\"]MSWNET:["SMS_SITE=PS1"]\\\\%s\\' % (SAMPLE_DP, SAMPLE_DP)
+
+
 def varbind_args(mib, notif):
     """snmptrap arguments (OID TYPE VALUE ...) for a notification's OBJECTS,
-    with row objects instanced on a sample row and plausible values."""
+    with row objects instanced on a sample row of their table and plausible
+    values."""
     d = mib.describe(notif)
     obj_id, cat = SAMPLE_APP if notif.endswith("LeftError") else SAMPLE_ROW
-    index = ".".join([str(len(obj_id))] + [str(ord(c)) for c in obj_id] + [str(cat)])
+    index = {ENTRY: ".".join([str(len(obj_id))] + [str(ord(c)) for c in obj_id] + [str(cat)]),
+             "smsDistDPEntry": str_index(SAMPLE_DP),
+             "smsDistContentDPEntry": str_index(SAMPLE_ROW[0], SAMPLE_DP)}
+    # row notifications: the columns and the reason carry the row's index
+    row_entry = next((mib.describe(o)["parent"] for o in d["objects"]
+                      if (mib.describe(o) or {}).get("parent") in index), None)
     args = []
     for name in d["objects"]:
         od = mib.describe(name)
         num = mib.numeric(name)
-        # row notifications: the columns and the reason carry the row's index
-        row_object = od["parent"] == ENTRY or (name == "smsDistNotifyReason" and
-                                               any((mib.describe(o) or {}).get("parent") == ENTRY
-                                                   for o in d["objects"]))
-        inst = num + ("." + index if row_object else ".0")
+        row_object = od["parent"] == row_entry or (name == "smsDistNotifyReason" and row_entry)
+        inst = num + ("." + index[row_entry] if row_object else ".0")
         syn = od["syntax"] or ""
         if od["tc"] == "DateAndTime":
             args += [inst, "x", "07EA0B14080F00002B0000"]
@@ -1051,7 +1259,9 @@ def varbind_args(mib, notif):
             args += [inst, "c", "7"]
         elif syn.startswith("OCTET STRING"):
             text = {"smsDistSourceURI": "file:/var/lib/smsdistd/distribution.json",
-                    "smsDistSourceLastError": "distribution.json: line 3: invalid token"}.get(name, obj_id)
+                    "smsDistSourceLastError": "distribution.json: line 3: invalid token",
+                    "smsDistDPNALPath": SAMPLE_NAL, "smsDistContentDPSiteCode": "PS1",
+                    "smsDistContentDPSecureObjectID": SAMPLE_ROW[0]}.get(name, obj_id)
             args += [inst, "s", text]
         else:
             raise SystemExit("varbind_args: no sample value for %s (%s)" % (name, syn))
@@ -1182,21 +1392,56 @@ def oracle(a):
     return check_walk.Table(a.input)
 
 
-def check_live_prototypes(doc, mib, a, problems):
-    t = the_template(doc)
-    table = oracle(a)
-    for r in (table.rows[0], table.rows[-1]):
-        index = ".".join(str(x) for x in r["index"])
-        for p in prototypes(t):
+def tables_oracle(a):
+    """check_tables.py's reading of --tables-input: {"dp": Table, "content": Table}."""
+    sys.path.insert(0, os.path.join(a.top_srcdir, "tests", "integration"))
+    sys.dont_write_bytecode = True
+    import check_tables
+    return check_tables.load(a.tables_input)
+
+
+def rule_prototypes(t, key):
+    return [p for d in drules(t) if d.get("key") == key for p in d.get("item_prototypes") or []]
+
+
+def check_prototype_rows(a, protos, rows, problems):
+    """rows: [(what, index string)]"""
+    for what, index in rows:
+        for p in protos:
             oid = norm_oid(p["snmp_oid"].replace("{#SNMPINDEX}", index))
             typ, val = get_typed(a, oid)
             vt = p.get("value_type", "UNSIGNED")
             if not fits(vt, typ, val):
-                problems("prototype %s for %s@%s: GET %s answered %s %r, which does not fit %s",
-                         p["key"], r["ObjectID"], r["MessageCategory"], oid, typ, val, vt)
+                problems("prototype %s for %s: GET %s answered %s %r, which does not fit %s",
+                         p["key"], what, oid, typ, val, vt)
             if len(oid) - 1 > 512:
                 problems("prototype %s for %s: the OID is %d characters, Zabbix 6.0 stores 512",
-                         p["key"], r["ObjectID"], len(oid) - 1)
+                         p["key"], what, len(oid) - 1)
+
+
+def check_live_prototypes(doc, mib, a, problems):
+    t = the_template(doc)
+    table = oracle(a)
+    check_prototype_rows(a, rule_prototypes(t, STATUS_RULE),
+                         [("%s@%s" % (r["ObjectID"], r["MessageCategory"]), ".".join(str(x) for x in r["index"]))
+                          for r in (table.rows[0], table.rows[-1])], problems)
+    if not a.tables_input:
+        problems("no --tables-input: the prototypes of the per-DP tables were not checked")
+        return
+    tabs = tables_oracle(a)
+    for key, name in (("smsdist.dp.discovery", "dp"), ("smsdist.contentdp.failed.discovery", "content")):
+        rows = tabs[name].rows
+        if not rows:
+            problems("--tables-input has no %s rows" % name)
+            continue
+        # the longest index too: the OID's length
+        longest = max(rows, key=lambda r: len(r["index"]))
+        check_prototype_rows(a, rule_prototypes(t, key),
+                             [("%s row %s" % (name, ".".join(str(x) for x in r["index"])),
+                               ".".join(str(x) for x in r["index"])) for r in (rows[0], rows[-1], longest)],
+                             problems)
+    check_prototype_rows(a, rule_prototypes(t, "smsdist.load.discovery"),
+                         [("smsDistLoadTable row %d" % n, str(n)) for n in (1, 2, 3)], problems)
 
 
 def walk_column(a, oid):
@@ -1217,7 +1462,7 @@ def walk_column(a, oid):
 def check_live_lld(doc, mib, a, problems):
     t = the_template(doc)
     table = oracle(a)
-    d = drules(t)[0]
+    d = [d for d in drules(t) if d.get("key") == STATUS_RULE][0]
     pairs = parse_discovery(d["snmp_oid"])
     columns = {}
     for macro, oid in pairs:
@@ -1259,14 +1504,96 @@ def check_live_lld(doc, mib, a, problems):
                      r["Type"], r["ObjectTypeID"])
         if g.get("{#CONTENT}") != (r["PackageID"] or r["ObjectID"]):
             problems("index %s: {#CONTENT} %r", g["{#SNMPINDEX}"], g.get("{#CONTENT}"))
+    if not a.tables_input:
+        problems("no --tables-input: the discoveries of the per-DP tables were not checked")
+        return
+    check_live_lld_dp(t, a, eng, problems)
+
+
+def live_discovery(a, d, problems):
+    """discovery[] of rule d as Zabbix builds it: [{#SNMPINDEX}, macros...]."""
+    columns = {}
+    for macro, oid in parse_discovery(d["snmp_oid"]):
+        rc, col, err = walk_column(a, oid)
+        if rc != 0:
+            problems("walk of %s (%s) failed: %s", oid, macro, err.strip())
+        columns[macro] = col
+    indexes = sorted(set().union(*[set(c) for c in columns.values()]))
+    return [dict({"{#SNMPINDEX}": ix}, **{m: columns[m].get(ix, ("", ""))[1] for m in columns})
+            for ix in indexes]
+
+
+def lld_filter_passes(row, flt, macros):
+    """The LLD filter (evaltype AND / AND_OR of MATCHES_REGEX and
+    NOT_MATCHES_REGEX conditions), with the macros' defaults."""
+    for c in (flt or {}).get("conditions") or []:
+        rx = c.get("value", "")
+        rx = macros.get(rx, rx)
+        hit = re.search(rx, row.get(c["macro"], "")) is not None
+        if rx == "CHANGE_IF_NEEDED":
+            hit = False
+        if hit != (c.get("operator", "MATCHES_REGEX") == "MATCHES_REGEX"):
+            return False
+    return True
+
+
+def run_step(eng, d, rows, problems):
+    ok, out = eng.run(js_steps(d)[0], json.dumps(rows))
+    if not ok:
+        problems("the discovery step of %s [%s] failed on the live discovery: %s", d["key"], eng.name, out)
+        return None
+    out = json.loads(out)
+    return out if isinstance(out, list) else out["data"]
+
+
+def check_live_lld_dp(t, a, eng, problems):
+    """The three rules of the per-DP tables, from discovery[] through the
+    JSONPath emulation (failed content), the JavaScript step and the LLD
+    filter (with the macros' defaults), against check_tables.py."""
+    tabs = tables_oracle(a)
+    macros = {m.get("macro"): m.get("value") for m in t.get("macros") or []}
+    rules = {d.get("key"): d for d in drules(t)}
+    # distribution points: every one, {#DPSERVER} the index, {#DPNAME} its Name or the server
+    d = rules["smsdist.dp.discovery"]
+    got = run_step(eng, d, live_discovery(a, d, problems), problems) or []
+    got = [g for g in got if lld_filter_passes(g, d.get("filter"), macros)]
+    want = {r["server"].decode(): (r["Name"].decode() or r["server"].decode()) for r in tabs["dp"].rows}
+    have = {g.get("{#DPSERVER}"): g.get("{#DPNAME}") for g in got}
+    if have != want:
+        problems("distribution point discovery gives %s, the oracle %s", sorted(have.items()), sorted(want.items()))
+    # failed content: only the rows in a failed State (the macro's default), decoded
+    d = rules["smsdist.contentdp.failed.discovery"]
+    disc = live_discovery(a, d, problems)
+    if len(disc) != len(tabs["content"].rows):
+        problems("discovery[] of smsDistContentDPState sees %d rows, the oracle %d", len(disc),
+                 len(tabs["content"].rows))
+    m = JSONPATH_FILTER_RE.fullmatch(d["preprocessing"][0]["parameters"][0])
+    rx = macros[m.group(2)]
+    kept = [r for r in disc if re.search(rx, r.get(m.group(1), ""))]
+    got = run_step(eng, d, kept, problems) or []
+    got = [g for g in got if lld_filter_passes(g, d.get("filter"), macros)]
+    have = sorted((g.get("{#PACKAGEID}"), g.get("{#DPSERVER}"), g.get("{#STATE}")) for g in got)
+    want = sorted((r["PackageID"].decode(), r["server"].decode(), str(r["State"]))
+                  for r in tabs["content"].rows if str(r["State"]) in FAILED_STATES)
+    if have != want:
+        problems("failed content discovery gives %s, the oracle's failed rows are %s", have, want)
+    if not want:
+        problems("--tables-input has no failed content row: the filter was not tried")
+    # table sources: the rows but the main source's, named
+    d = rules["smsdist.load.discovery"]
+    got = run_step(eng, d, live_discovery(a, d, problems), problems) or []
+    have = sorted((g.get("{#TABLEID}"), g.get("{#TABLE}")) for g in got
+                  if lld_filter_passes(g, d.get("filter"), macros))
+    if have != [("2", "dpStatus"), ("3", "contentOnDp")]:
+        problems("table source discovery gives %s, want dpStatus (2) and contentOnDp (3)", have)
 
 
 def check_live_dates(doc, mib, a, problems):
     t = the_template(doc)
     table = oracle(a)
-    p = [p for p in prototypes(t) if js_steps(p)]
+    p = [p for p in rule_prototypes(t, STATUS_RULE) if js_steps(p)]
     if len(p) != 1:
-        problems("%d prototypes with a date step, want 1 (LastUpdateDate)", len(p))
+        problems("%d prototypes of %s with a date step, want 1 (LastUpdateDate)", len(p), STATUS_RULE)
         return
     p = p[0]
     rc, col, err = walk_column(a, p["snmp_oid"].replace(".{#SNMPINDEX}", ""))
@@ -1297,6 +1624,48 @@ def check_live_dates(doc, mib, a, problems):
         problems("no row checked")
 
 
+def make_combined(a):
+    """Writes --out: a combined export (doc/per-dp-tables.md) of --input's
+    SMS_DistributionStatus rows, four distribution points (one without a
+    Name, one with the longest server name an index takes, 100 characters)
+    and content rows in every State class: failed (3, 6), pending, installed,
+    monitoring, and one the MIB does not list (9)."""
+    status = json.load(open(a.input, encoding="utf-8"))["value"]
+
+    def nal(server):
+        return '["Display=\\\\%s\\"]MSWNET:["SMS_SITE=PS1"]\\\\%s\\' % (server, server)
+
+    def dp(server, name, state, errors, progress, installed, unknown, **more):
+        row = {"NALPath": nal(server), "MessageState": state, "NumberErrors": errors,
+               "NumberInProgress": progress, "NumberInstalled": installed, "NumberUnknown": unknown}
+        if name is not None:
+            row["Name"] = name
+        row.update(more)
+        return row
+
+    dps = [dp("DP01.corp.example", "DP01.corp.example", 3, 2, 1, 3, 0,
+              LastStatusTime="2026-11-26T05:40:12Z", IsPullDP=False, IsPXE=True, Version="5.00.9122.1000"),
+           dp("dp02.branch.corp.example", None, 1, 0, 0, 2, 0, IsPullDP="True"),
+           dp("DP03", "Lab DP 3", 7, 1, 1, 0, 1, LastStatusTime="2026-11-26T07:40:12+02:00",
+              IsPXE="false", Version=""),
+           dp(SERVER100, "Branch 7 (pull)", 1, 0, 0, 1, 0, IsPullDP=True)]
+    app = SAMPLE_APP[0]
+
+    def content(pkg, server, state, ptype=0, secure=None, summary="2026-11-26T05:00:00Z"):
+        return {"PackageID": pkg, "ServerNALPath": nal(server), "SiteCode": "PS1", "State": state,
+                "PackageType": ptype, "SourceVersion": 3, "LastCopied": "2026-11-25T22:10:00Z",
+                "SummaryDate": summary, "SecureObjectID": secure or pkg}
+    rows = [content("PS100095", "DP01.corp.example", 3), content("PS100095", "dp02.branch.corp.example", 0),
+            content("PS100095", "DP03", 6), content("PS100095", SERVER100, 0),
+            content("PS1000C1", "DP01.corp.example", 2, 3), content("PS1000C1", "DP03", 9, 3, summary=None),
+            content("PS1", "DP01.corp.example", 8, 257), content("PS1000F2", "DP01.corp.example", 7, 8, app),
+            content("PS1000F2", "DP03", 0, 8, app), content("PS1000F3", SERVER100, 3, 8, app)]
+    with open(a.out, "w", encoding="utf-8") as f:
+        json.dump({"SMS_DistributionStatus": status, "SMS_DPStatusInfo": dps,
+                   "SMS_PackageStatusDistPointsSummarizer": rows}, f, indent=1)
+    return 0
+
+
 CHECKS = {
     "parse": check_parse, "schema": check_schema, "uuids": check_uuids, "keys": check_keys,
     "oids": check_oids, "access": check_access, "syntax": check_syntax,
@@ -1310,7 +1679,7 @@ CHECKS = {
 
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("check", choices=sorted(CHECKS) + ["send-traps", "js-engine"])
+    ap.add_argument("check", choices=sorted(CHECKS) + ["send-traps", "js-engine", "make-combined"])
     ap.add_argument("--template")
     ap.add_argument("--mibdirs", default="")
     ap.add_argument("--nomibs", default="/nonexistent")
@@ -1318,7 +1687,10 @@ def main(argv):
     ap.add_argument("--dir")
     ap.add_argument("--log")
     ap.add_argument("--form")
+    ap.add_argument("--out")
     ap.add_argument("--input")
+    ap.add_argument("--tables-input", help="live checks: the combined export smsdistd serves "
+                    "(its per-DP tables, read by check_tables.py; --input is its status rows)")
     ap.add_argument("--top-srcdir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
     a = ap.parse_args(argv)
     if a.check == "js-engine":
@@ -1328,6 +1700,8 @@ def main(argv):
     mib = Mib(a.mibdirs)
     if a.check == "send-traps":
         return send_traps(mib, a)
+    if a.check == "make-combined":
+        return make_combined(a)
     problems = Problems()
     try:
         doc = load(a.template)
