@@ -84,8 +84,8 @@ for n in "${SIZES[@]}"; do
     # RSS per row: the agent with the content table, less the agent without it
     put "$T/data.json"
     common=("source file:$T/export.json" "maxRows 5000000" "maxSourceBytes 2147483648"
-            "loadTimeout 900" "notifyAtStart no" "notifyRateLimit 1000000 60"
-            "notifyQueueSize 1000000")
+            "loadTimeout 900" "notifyAtStart no" "notifyRateLimit 100000 60"
+            "notifyQueueSize 100000")
     sd_start_agent "${common[@]}" "contentSource file:$T/empty.json"
     SD_WATCH_PID=$SD_AGENT_PID sd_poll sd_log_has "$T/smsdistd.log" 'smsDistDPTable: loaded' ||
         bail_out "$n: no first load without the content table"
