@@ -1,6 +1,10 @@
 /* notify: notifications, rate limit and queue; see notify.h. */
+/* before net-snmp's headers, whose macros clash with its enum ACTION/VISIT names */
+#include <search.h>
+
 #include "sd_snmp.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +36,9 @@ static struct {
     unsigned burst;                     /* sent since the main loop last ran a pace */
     enum sd_source_state last_state;
     time_t lost;                        /* when the session went away, or 0 */
+    /* rows announced in error and not yet out of it (struct announced), a
+     * tsearch tree: their way out is never rate-limited */
+    void *announced;
 } n = { .last_state = SD_STATE_STARTING };
 
 void sd_notify_defaults(struct sd_notify_cfg *c)
@@ -267,19 +274,106 @@ static bool admit(void)
     return false;
 }
 
+/*
+ * A row announced in error is always announced leaving it. A receiver that
+ * keeps state (Zabbix's problem per row, closed by the notification for the
+ * same index) would otherwise keep a problem open for ever when the rate
+ * limit cut the row's way out. So the limit applies to entering error, and
+ * to leaving it only for rows whose entry it cut (the receiver never heard
+ * of them); the ways out it lets through are bounded by the entries it let
+ * through. Each announced row is kept here, keyed by its table and index.
+ */
+struct announced {
+    const struct sd_table *t;
+    size_t len;
+    uint32_t name[];                    /* sub-identifiers, each < 2^32 */
+};
+
+static int announced_cmp(const void *a, const void *b)
+{
+    const struct announced *x = a, *y = b;
+
+    if (x->t != y->t)
+        return x->t < y->t ? -1 : 1;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->name, y->name, x->len * sizeof(x->name[0]));
+}
+
+/* The key of a row notification: its table and the name of its last
+ * varbind, smsDistNotifyReason.<the row's index>; or NULL (out of memory). */
+static struct announced *announced_key(const struct sd_table *t, const netsnmp_variable_list *vars)
+{
+    while (vars->next_variable)
+        vars = vars->next_variable;
+    size_t len = vars->name_length;
+    struct announced *k = malloc(sizeof(*k) + len * sizeof(k->name[0]));
+
+    if (!k)
+        return NULL;
+    k->t = t;
+    k->len = len;
+    for (size_t j = 0; j < len; j++)
+        k->name[j] = (uint32_t)vars->name[j];
+    return k;
+}
+
+/* Records an announced row (takes k). */
+static void announced_add(struct announced *k)
+{
+    struct announced **at = tsearch(k, &n.announced, announced_cmp);
+
+    if (!at || *at != k)                /* out of memory, or already there */
+        free(k);
+}
+
+/* Whether the row of k was announced; forgets it (frees k either way). */
+static bool announced_take(struct announced *k)
+{
+    struct announced **at = tfind(k, &n.announced, announced_cmp);
+    struct announced *was = at ? *at : NULL;
+
+    if (was) {
+        tdelete(k, &n.announced, announced_cmp);
+        free(was);
+    }
+    free(k);
+    return was != NULL;
+}
+
+static void announced_clear(void)
+{
+    while (n.announced) {
+        struct announced *k = *(struct announced **)n.announced;
+        tdelete(k, &n.announced, announced_cmp);
+        free(k);
+    }
+}
+
 static void notify_change(enum sd_change change, const struct sd_snapshot *s, size_t i)
 {
     bool entered = change == SD_CHANGE_ENTERED || change == SD_CHANGE_PRESENT;
     static const int reason[] = {
         [SD_CHANGE_ENTERED] = 1, [SD_CHANGE_LEFT] = 2, [SD_CHANGE_REMOVED] = 3, [SD_CHANGE_PRESENT] = 4,
     };
-
-    if (!admit())
-        return;
     const struct sd_table *t = s->rows.t;
     netsnmp_variable_list *vars = start(entered ? t->notif_entered : t->notif_left);
+
     if (vars)
         vars = built(vars, sd_mib_add_row(&vars, s, i, reason[change]));
+    if (!vars)
+        return;
+    struct announced *k = announced_key(t, vars);
+    bool send = entered ? admit() : (k && announced_take(k)) || admit();
+
+    if (entered && send && k)
+        announced_add(k);
+    else if (entered)
+        free(k);
+    if (!send) {
+        snmp_free_varbind(vars);
+        return;
+    }
     emit(vars);
 }
 
@@ -348,6 +442,7 @@ void sd_notify_shutdown(void)
         n.count--;
     }
     free(n.queue);
+    announced_clear();
     memset(&n, 0, sizeof(n));
     n.last_state = SD_STATE_STARTING;
 }

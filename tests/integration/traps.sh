@@ -99,11 +99,47 @@ like "$(grep -E "= OID: $SUPPRESSED" "$TLOG" | tail -1)" "$(sd_oid smsDistRowsEr
     "the summary carries smsDistRowsError = 1000"
 is "$(snmp_value "$(sd_oid smsDistNotifyRateLimited).0")" "$supp" "smsDistNotifyRateLimited counts them too"
 
+# --- a row announced in error is always announced leaving it ------------------
+# A receiver that keeps a problem per row (Zabbix) closes it on the row's
+# smsDistRowLeftError: the rate limit must never cut that one. Rows 500..999
+# enter error (ST0001F4.. announced, the rest cut), then rows 0..499 too
+# (ST000000.. announced), then all leave: in index order the unannounced rows
+# 20.. fill the window before 500.. come, whose way out must still be sent.
+range_rows() {
+    "$PYTHON3" - "$D/.tmp" "$1" "$2" <<'PY' && mv "$D/.tmp" "$FILE"
+import json, sys
+lo, hi = int(sys.argv[2]), int(sys.argv[3])   # rows lo..hi-1 in error, of 1000
+rows = [{"ObjectID": "ST%06X" % i, "MessageCategory": 1, "Type": 3 if lo <= i < hi else 1, "Assets": 1,
+         "ObjectTypeID": 2, "PackageID": "ST%06X" % i, "LastUpdateDate": "2026-11-20T08:15:00Z"}
+        for i in range(1000)]
+json.dump({"value": rows}, open(sys.argv[1], "w"))
+PY
+}
+sup_traps() { grep -c -E "= OID: $SUPPRESSED([[:space:]]|$)" "$TLOG"; }
+st_idx() { idx "$(printf 'ST%06X' "$1")" 1; }
+range_rows 0 0
+ok sd_wait_served 1000 "1,000 rows, all Success again"
+WANT=2 ok wait_trap "$SUPPRESSED" . "their 1,000 ways out end in a second summary, not 1,000 notifications"
+s0=$(sup_traps)
+range_rows 500 1000
+WANT=$((s0 + 1)) ok wait_trap "$SUPPRESSED" . "rows 500..999 enter error: 20 announced, the rest cut"
+range_rows 0 1000
+WANT=$((s0 + 2)) ok wait_trap "$SUPPRESSED" . "rows 0..499 enter error too: 20 more announced"
+left0=$(traps "$LEFT" "ST0")
+range_rows 0 0
+WANT=$((s0 + 3)) ok wait_trap "$SUPPRESSED" . "all 1,000 leave error: the window ends in a summary"
+missing=0
+for i in $(seq 500 519) $(seq 0 19); do
+    [ "$(traps "$LEFT" "$TYPECOL$(st_idx "$i") ")" -ge 1 ] || { missing=$((missing + 1)); diag "no smsDistRowLeftError for row $i"; }
+done
+is "$missing" 0 "every announced row (0..19, 500..519) got its smsDistRowLeftError, though 20..39 filled the window first"
+is "$(( $(traps "$LEFT" "ST0") - left0 ))" 60 "60 ways out sent: the 40 announced ones beyond the limit, and the 20 the limit admits"
+supp=$(grep -E "= OID: $SUPPRESSED" "$TLOG" | tail -1 | grep -oE "$(sd_oid smsDistNotifySuppressed)\.0 = Gauge32: [0-9]+" | grep -oE '[0-9]+$')
+is "$supp" 940 "the other 940 were cut and counted (smsDistNotifySuppressed)"
+
 # --- the master goes away: queued, then sent ----------------------------------
 write_rows PS100001:1:1 PS100003:5:2
 ok sd_wait_served 2 "back to 2 rows"
-# The 1,000 rows leaving Error are rate-limited too: let that window close.
-WANT=2 ok wait_trap "$SUPPRESSED" . "their 1,000 removals end in a second summary, not 1,000 notifications"
 n_i1=$(traps "$ENTERED" "$REASON$I1 = INTEGER: 1")
 sd_stop "$SD_MASTER_PID" KILL
 ok sd_wait_log "$T/smsdistd.log" 'AgentX master disconnected' "kill -9 of the master is noticed"
