@@ -25,7 +25,9 @@ ok test -f "$(one '*/smsdistd/smsdist.so')" "the dlmod smsdist.so in pkglibdir"
 conf=$(one '*/etc/smsdistd/smsdistd.conf')
 ok cmp -s "$conf" "$top_srcdir/contrib/smsdistd.conf.example" "an example smsdistd.conf installed as the configuration"
 ok test -f "$(one '*/examples/snmpd.conf.smsdistd')" "the snmpd.conf snippet for the master, in the examples"
-ok test -f "$(one '*/examples/smsdistd_template.yaml')" "the Zabbix template, in the examples"
+ok test -f "$(one '*/share/smsdistd/zabbix/smsdistd_template.yaml')" "the Zabbix 6.0 template, in pkgdatadir/zabbix"
+ok test -f "$(one '*/share/smsdistd/zabbix/smsdistd_template_7.0.yaml')" "the Zabbix 7.0 template, beside it"
+ok test -x "$(one '*/share/smsdistd/zabbix/smsdistd-zabbix-traphandle')" "the Zabbix trap handler, executable, beside them"
 ok test -f "$(one '*/sysusers.d/smsdistd.conf')" "sysusers.d entry for the smsdistd user"
 unit=$(one '*/systemd/system/smsdistd.service')
 ok test -f "$unit" "systemd unit installed"

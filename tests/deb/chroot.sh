@@ -64,6 +64,7 @@ sdc_pids_in() {
     local dir p r
     dir=$(readlink -f "$1") || return 0
     for p in /proc/[0-9]*; do
+        [ "$p/root" -ef / ] && continue     # most processes: no readlink (a fork) for them
         r=$(readlink "$p/root" 2>/dev/null) || continue
         case $r in "$dir" | "$dir"/*) echo "${p#/proc/}" ;; esac
     done

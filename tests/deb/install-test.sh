@@ -144,7 +144,9 @@ for want in /usr/sbin/smsdistd '/usr/lib/([^/]+/)?smsdistd/smsdist\.so' \
             '/usr/share/doc/smsdistd/README\.md(\.gz)?' \
             /usr/share/doc/smsdistd/examples/snmpd\.conf\.smsdistd \
             /usr/share/doc/smsdistd/examples/smsdistd\.conf\.example \
-            /usr/share/doc/smsdistd/examples/smsdistd_template\.yaml \
+            /usr/share/smsdistd/zabbix/smsdistd_template\.yaml \
+            /usr/share/smsdistd/zabbix/smsdistd_template_7\.0\.yaml \
+            /usr/share/smsdistd/zabbix/smsdistd-zabbix-traphandle \
             /usr/share/doc/smsdistd/examples/Export-SmsDistributionStatus\.ps1; do
     ok has "$want" "the package ships $want"
 done

@@ -1,0 +1,181 @@
+# zabbix-template-checks.sh: the problem life cycle of the smsdistd Zabbix
+# templates, in a real server. Sourced by zabbix-server.sh, which has started
+# smsdistd on the combined export $C, snmptrapd, the server, imported the
+# template and made the host $HOST; defines zbx_template_checks.
+# shellcheck shell=bash disable=SC2154  # C, HOST, WAIT, T...: zabbix-server.sh's
+
+# readme_block NAME: the code block of README.md marked <!-- zabbix-test:NAME -->
+# (the test follows the README's steps with the README's own text)
+readme_block() {
+    awk -v mark="<!-- zabbix-test:$1 -->" '
+        index($0, mark) { found = 1; next }
+        found && /^ *```/ { if (inblock) exit; inblock = 1; next }
+        inblock { sub(/^   /, ""); print }' "$top_srcdir/README.md"
+}
+
+# expected_problems FILE KIND: the names of the problems the template must
+# have open for the export FILE, one per line, sorted. KIND row: one per
+# status row in error (Type 3 or 4, smsdistd's default errorTypes), as the
+# oracle (check_walk.py, which shares no code with smsdistd) keeps the rows;
+# contentdp: one per content-on-DP row whose State is 3 or 6 (contentErrorStates).
+expected_problems() {
+    "$PYTHON3" - "$top_srcdir/tests/integration" "$1" "$2" "$T/expected-status.json" <<'PY'
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from check_walk import Table
+doc = json.load(open(sys.argv[2]))
+names = []
+if sys.argv[3] == "row":
+    json.dump({"value": doc["SMS_DistributionStatus"]}, open(sys.argv[4], "w"))
+    for r in Table(sys.argv[4]).rows:
+        if r["Type"] in (3, 4):
+            names.append("SCCM content %s is in error (category %s)" % (r["ObjectID"], r["MessageCategory"]))
+else:
+    dps = {}
+    for d in doc["SMS_DPStatusInfo"]:
+        dps[d["NALPath"]] = d
+    for c in doc["SMS_PackageStatusDistPointsSummarizer"]:
+        if c["State"] in (3, 6):
+            nal = c["ServerNALPath"]
+            server = nal.rstrip("\\").split("\\")[-1]
+            names.append("SCCM content %s failed on %s" % (c["PackageID"], server))
+for n in sorted(names):
+    print(n)
+PY
+}
+
+# rewrite_export PYTHON: applies the Python statements (on `status`, the
+# status rows, `doc`, the whole export) to the export, atomically
+rewrite_export() {
+    "$PYTHON3" - "$C" "$C.tmp" "$1" <<'PY' && mv "$C.tmp" "$C"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+status = doc["SMS_DistributionStatus"]
+exec(sys.argv[3])
+json.dump(doc, open(sys.argv[2], "w"), indent=1)
+PY
+}
+
+# row_problems: the per-row problems equal the rows in error of the export now
+row_problems() {
+    expected_problems "$C" row >"$T/want-rows.txt" || return 1
+    zbx wait-problems --host "$HOST" --tag smsdist=row --names-file "$T/want-rows.txt" --timeout "$WAIT" \
+        >"$T/problems.out" 2>&1 || { diag_file "$T/problems.out" 20; return 1; }
+}
+
+# row_events NAME: "opened closed" problem events of that name so far
+row_events() {
+    zbx dump events --host "$HOST" | "$PYTHON3" -c 'import json, sys
+ev = [e for e in json.load(sys.stdin) if e["name"] == sys.argv[1] and e["value"] == "1"]
+print(len(ev), sum(1 for e in ev if e["r_eventid"] != "0"))' "$1"
+}
+
+zbx_template_checks() {
+    local want n name opened closed before_opened
+
+    # README, Zabbix, step 3: the server's settings for traps are the README's
+    local line missing=0
+    while IFS= read -r line; do
+        line=${line//\/var\/lib\/zabbix\/snmptraps\/snmptraps.log/$ZBX_TRAPFILE}
+        grep -q -x -F -- "$line" "$ZBX_DIR/server/zabbix_server.conf" || { missing=1; diag "not in the server's configuration: $line"; }
+    done < <(readme_block zabbix_server.conf)
+    ok test "$missing" = 0 -a -n "$(readme_block zabbix_server.conf)" \
+        "the server runs with README's zabbix_server.conf lines (StartSNMPTrapper, SNMPTrapperFile)"
+
+    # README, Zabbix, step 3: the event correlation rules, as the README gives them
+    readme_block correlation.create >"$T/correlation.json"
+    ok zbx call correlation.create "$(cat "$T/correlation.json")" \
+        "README's event correlation rules (one problem per row) are accepted by correlation.create"
+    zbx_reload
+
+    # README, Zabbix, step 2: rows already in error when the host was made
+    # (their presentAtStart went to an unknown host): restart smsdistd.
+    sd_stop_agent TERM
+    sd_start_agent "source file:$C" "pollInterval 1"
+    want=$(expected_problems "$C" row | wc -l)
+    ok row_problems "after a restart of smsdistd, one problem per row in error, exactly ($want, by name, tag smsdist=row)"
+    like "$(cat "$T/problems.out")" '"row": "[^"]*:\.\\"' "each carries the host and the row's index as its tag 'row'"
+
+    # a row in error leaves it: its problem closes, and only it
+    name=$(expected_problems "$C" row | head -1)
+    diag "leaves error: $name"
+    rewrite_export 'import re
+oid, cat = re.match(r"SCCM content (.*) is in error \(category (\d+)\)$", '"'$name'"').groups()
+for r in status:
+    if r["ObjectID"] == oid and r["MessageCategory"] == int(cat):
+        r["Type"] = 1'
+    ok row_problems "a row leaves error (smsDistRowLeftError): its problem closes, the others stay ($((want - 1)))"
+    read -r opened closed < <(row_events "$name")
+    ok test "${opened:-0}" -ge 1 -a "$opened" = "$closed" "its problem event was closed by the recovery ($opened opened, $closed closed)"
+
+    # a Success row goes to Error and back: one problem, opened and closed
+    name=$(rewrite_export 'for r in status:
+    if r["Type"] == 1 and sum(1 for x in status if (x["ObjectID"], x["MessageCategory"]) == (r["ObjectID"], r["MessageCategory"])) == 1:
+        r["Type"] = 3
+        print("SCCM content %s is in error (category %s)" % (r["ObjectID"], r["MessageCategory"]), file=sys.stderr)
+        break' 2>&1 >/dev/null)
+    diag "to Error and back: $name"
+    ok row_problems "a Success row enters error: one more problem ($name)"
+    rewrite_export 'for r in status:
+    if "SCCM content %s is in error (category %s)" % (r["ObjectID"], r["MessageCategory"]) == '"'$name'"':
+        r["Type"] = 1'
+    ok row_problems "and back to Success: the problem closes"
+    read -r opened closed < <(row_events "$name")
+    is "$opened $closed" "1 1" "the flip made exactly one problem event, and its recovery"
+
+    # a row in error vanishes from the source: smsDistRowLeftError, reason removed
+    name=$(expected_problems "$C" row | tail -1)
+    rewrite_export 'doc["SMS_DistributionStatus"] = [r for r in status
+    if "SCCM content %s is in error (category %s)" % (r["ObjectID"], r["MessageCategory"]) != '"'$name'"']'
+    ok row_problems "a row in error vanishes from the source: its problem closes ($name)"
+
+    # content on distribution points: one Information problem per failed row
+    expected_problems "$C" contentdp >"$T/want-cdp.txt"
+    n=$(wc -l <"$T/want-cdp.txt")
+    ok zbx wait-problems --host "$HOST" --tag smsdist=drilldown --tag contentdp --names-file "$T/want-cdp.txt" \
+        --timeout "$WAIT" "one problem per failed content-on-DP row ($n), from smsDistContentDPEnteredFailed"
+
+    # one cause, one alert: with more rows in error than {$SMSDIST.ROWS.ERROR.MAX},
+    # one problem, and a row entering error raises none of its own
+    n=$(expected_problems "$C" row | wc -l)
+    zbx macros --host "$HOST" "{\$SMSDIST.ROWS.ERROR.MAX}=$((n - 1))" >/dev/null
+    zbx_reload
+    zbx check-now --host "$HOST" >/dev/null
+    ok zbx wait-problems --host "$HOST" --name-re '^smsdistd: many content status rows in error' --count 1 \
+        --timeout "$WAIT" "more rows in error ($n) than {\$SMSDIST.ROWS.ERROR.MAX} ($((n - 1))): one problem"
+    # the row it will flip (the first unique Success row): its events so far
+    name=$(expected_problems "$C" row >/dev/null; "$PYTHON3" -c 'import json, sys
+status = json.load(open(sys.argv[1]))["SMS_DistributionStatus"]
+for r in status:
+    if r["Type"] == 1 and sum(1 for x in status if (x["ObjectID"], x["MessageCategory"]) == (r["ObjectID"], r["MessageCategory"])) == 1:
+        print("SCCM content %s is in error (category %s)" % (r["ObjectID"], r["MessageCategory"]))
+        break' "$C")
+    read -r before_opened closed < <(row_events "$name")
+    name=$(rewrite_export 'for r in status:
+    if r["Type"] == 1 and sum(1 for x in status if (x["ObjectID"], x["MessageCategory"]) == (r["ObjectID"], r["MessageCategory"])) == 1:
+        r["Type"] = 4
+        print("SCCM content %s is in error (category %s)" % (r["ObjectID"], r["MessageCategory"]), file=sys.stderr)
+        break' 2>&1 >/dev/null)
+    local oid=${name#SCCM content }
+    oid=${oid% is in error (category *}
+    ok sd_wait_log "$ZBX_TRAPFILE" "smsDistStatusType\\.\"$oid\"" "the row's smsDistRowEnteredError reached the trap file ($oid)"
+    zbx_kick
+    ok zbx wait-value --host "$HOST" --key smsdist.rows.error --value $((n + 1)) --timeout "$WAIT" \
+        "Zabbix has seen the new row in error ($((n + 1)) rows)"
+    read -r opened closed < <(row_events "$name")
+    is "$((${opened:-0} - ${before_opened:-0}))" 0 "while 'many content status rows in error' is open, the new row raises no problem of its own (dependency)"
+    zbx macros --host "$HOST" "{\$SMSDIST.ROWS.ERROR.MAX}=20" >/dev/null
+    zbx_reload
+
+    # nothing left behind: no unsupported item, no trigger in an unknown state
+    ok zbx_wait "$WAIT" no_unknown_triggers "no trigger of the host is in the unknown state"
+}
+
+no_unknown_triggers() {
+    zbx dump triggers --host "$HOST" >"$T/triggers.json" &&
+        "$PYTHON3" -c 'import json, sys
+bad = [t for t in json.load(open(sys.argv[1])) if t["state"] != "0"]
+for t in bad:
+    print("%s: %s" % (t["description"], t["error"]))
+sys.exit(1 if bad else 0)' "$T/triggers.json"
+}
