@@ -177,8 +177,10 @@ zbx_rt_init() {
     [ "$(id -u)" = 0 ] || skip_all "the Zabbix runtime needs root (PostgreSQL and Zabbix run as their own users)"
     [ -x "$ZBX_PG_BIN/initdb" ] && [ -x "$ZBX_PG_BIN/postgres" ] ||
         skip_all "PostgreSQL not found in $ZBX_PG_BIN (Debian: apt-get install postgresql)"
-    command -v psql >/dev/null 2>&1 || skip_all "psql not found (Debian: apt-get install postgresql-client-15)"
-    command -v setpriv >/dev/null 2>&1 || skip_all "setpriv not found (util-linux)"
+    command -v psql >/dev/null 2>&1 || skip_all "psql not found (Debian: apt-get install postgresql-client)"
+    for tool in setpriv setsid pgrep; do
+        command -v "$tool" >/dev/null 2>&1 || skip_all "$tool not found (util-linux, procps)"
+    done
     getent passwd postgres >/dev/null || skip_all "no postgres user (Debian: apt-get install postgresql)"
     case $ZBX_VERSION in
         6.0)
@@ -357,7 +359,8 @@ zbx_server_start() {
         ZBX_SERVER_PORT=$(zbx_free_low_port) || return 1
         zbx_server_conf || return 1
         rm -f "$d/zabbix_server.log"
-        "${pre[@]}" zabbix_server -f -c "$d/zabbix_server.conf" >>"$d/zabbix_server.out" 2>&1 \
+        # setsid (which execs: $! is zabbix_server's PID): a process group of its own
+        setsid "${pre[@]}" zabbix_server -f -c "$d/zabbix_server.conf" >>"$d/zabbix_server.out" 2>&1 \
             {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
         ZBX_SERVER_PID=$!
         ZBX_PIDS+=("$ZBX_SERVER_PID")
@@ -503,38 +506,19 @@ zbx_stop_pid() {
     ZBX_PIDS=(${keep[@]+"${keep[@]}"})
 }
 
-# zbx_proc PID: sets ZBX_PPID and ZBX_START (start time) of PID from
-# /proc/PID/stat (no fork).
-zbx_proc() {
-    local stat f
-    read -r stat 2>/dev/null <"/proc/$1/stat" || return 1
-    read -r -a f <<<"${stat##*) }"      # from the state on: ppid is f[1], starttime f[19]
-    ZBX_PPID=${f[1]} ZBX_START=${f[19]}
-}
-
-# zbx_children PID: the children of PID (zabbix_server's processes), as
-# "pid starttime" lines.
-zbx_children() {
-    local c
-    for c in $(pgrep -P "$1"); do
-        zbx_proc "$c" && [ "$ZBX_PPID" = "$1" ] && printf '%s %s\n' "$c" "$ZBX_START"
-    done
-}
-
-# zbx_stop_server: TERM to zabbix_server, which stops its processes; any of
-# them still there afterwards (the main process was killed) is killed by PID
-# (its start time checked, so a reused PID is left alone).
+# zbx_stop_server: TERM to zabbix_server, which stops its processes. It was
+# started by setsid, so it leads a process group of its own (its PID): any of
+# its processes still there afterwards (it was killed, or a child hung) is
+# killed by that group's ID; only its own processes are in it.
 zbx_stop_server() {
-    local pid=${ZBX_SERVER_PID:-} kids c start
+    local pid=${ZBX_SERVER_PID:-} left
     [ -n "$pid" ] || return 0
-    kids=$(zbx_children "$pid")
     SD_WAIT=60 zbx_stop_pid "$pid"
-    while read -r c start; do
-        [ -n "$c" ] || continue
-        zbx_proc "$c" && [ "$ZBX_START" = "$start" ] || continue
-        zbx_say "zabbix_server's process $c outlived it; killed"
-        kill -KILL "$c" 2>/dev/null
-    done <<<"$kids"
+    left=$(pgrep -g "$pid" | paste -sd' ' -)
+    if [ -n "$left" ]; then
+        zbx_say "processes of zabbix_server (group $pid) outlived it: $left; killed"
+        kill -KILL -- "-$pid" 2>/dev/null
+    fi
     ZBX_SERVER_PID=
 }
 
