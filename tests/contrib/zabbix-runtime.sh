@@ -77,15 +77,6 @@ ZBX7_PACKAGES="zabbix-server-pgsql zabbix-frontend-php php8.4-cli php8.4-cgi php
 
 zbx_say() { diag "zabbix: $*"; }
 
-# A free TCP port of 127.0.0.1, chosen by the kernel.
-zbx_free_tcp_port() {
-    "$PYTHON3" -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
-}
-
 # A free TCP port of 127.0.0.1 in 10000-32767 (zabbix_server's ListenPort
 # takes 1024-32767, below the kernel's ephemeral range): random ones tried.
 zbx_free_low_port() {
@@ -103,6 +94,23 @@ for _ in range(500):
     break
 else:
     raise SystemExit("no free port in 10000-32767")'
+}
+
+# zbx_on_free_port WHAT PORTFN TRYFN: starts a program on a port that another
+# may take meanwhile. Up to 5 times: a port from PORTFN (a command, split on
+# spaces) in ZBX_TRY_PORT, then TRYFN ATTEMPT, which starts the program and
+# waits for it: 0 when it is up, 2 when its port was taken (the program
+# stopped), 1 for any other failure (logs shown).
+zbx_on_free_port() {
+    local what=$1 portfn=$2 tryfn=$3 attempt rc
+    for attempt in 1 2 3 4 5; do
+        ZBX_TRY_PORT=$($portfn) || return 1
+        "$tryfn" "$attempt"
+        rc=$?
+        [ "$rc" -eq 2 ] || return "$rc"
+        zbx_say "$what: port $ZBX_TRY_PORT taken (attempt $attempt), trying another"
+    done
+    return 1
 }
 
 # zbx_cmd ARRAY [USER]: sets the array named ARRAY to the prefix that runs a
@@ -250,27 +258,26 @@ zbx_psql_admin() {
 
 # zbx_pg_run: starts the cluster in $ZBX_DIR/pg/data on a free port (retried
 # when taken) and waits until it accepts connections.
-zbx_pg_run() {
-    local d=$ZBX_DIR/pg attempt
-    for attempt in 1 2 3 4 5; do
-        ZBX_PG_PORT=$(zbx_free_tcp_port) || return 1
-        : >"$d/postgres.log"
-        # a throw-away cluster: no fsync; everything else is PostgreSQL's default
-        setpriv --reuid=postgres --regid=postgres --init-groups env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
-            "$ZBX_PG_BIN/postgres" -D "$d/data" -c listen_addresses=127.0.0.1 -c port="$ZBX_PG_PORT" \
-            -c unix_socket_directories="$d" -c fsync=off -c synchronous_commit=off \
-            -c full_page_writes=off >>"$d/postgres.log" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
-        ZBX_PG_PID=$!
-        ZBX_PIDS+=("$ZBX_PG_PID")
-        SD_WATCH_PID=$ZBX_PG_PID zbx_wait 60 zbx_pg_ready && return 0
-        zbx_stop_pid "$ZBX_PG_PID" INT
-        ZBX_PG_PID=
-        grep -q 'could not bind\|Address already in use' "$d/postgres.log" ||
-            { diag_file "$d/postgres.log" 20; return 1; }
-        zbx_say "PostgreSQL: port $ZBX_PG_PORT taken (attempt $attempt), trying another"
-    done
+zbx_pg_try() {
+    local d=$ZBX_DIR/pg
+    ZBX_PG_PORT=$ZBX_TRY_PORT
+    : >"$d/postgres.log"
+    # a throw-away cluster: no fsync; everything else is PostgreSQL's default
+    setpriv --reuid=postgres --regid=postgres --init-groups env -i PATH=/usr/bin:/bin LANG=C.UTF-8 \
+        "$ZBX_PG_BIN/postgres" -D "$d/data" -c listen_addresses=127.0.0.1 -c port="$ZBX_PG_PORT" \
+        -c unix_socket_directories="$d" -c fsync=off -c synchronous_commit=off \
+        -c full_page_writes=off >>"$d/postgres.log" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
+    ZBX_PG_PID=$!
+    ZBX_PIDS+=("$ZBX_PG_PID")
+    SD_WATCH_PID=$ZBX_PG_PID zbx_wait 60 zbx_pg_ready && return 0
+    zbx_stop_pid "$ZBX_PG_PID" INT
+    ZBX_PG_PID=
+    grep -q 'could not bind\|Address already in use' "$d/postgres.log" && return 2
+    diag_file "$d/postgres.log" 20
     return 1
 }
+
+zbx_pg_run() { zbx_on_free_port PostgreSQL "sd_free_port tcp" zbx_pg_try; }
 
 # zbx_pg_start: a private cluster with the database zabbix, its schema
 # loaded, owned by the role zabbix (a new random password each run). Loading
@@ -349,29 +356,32 @@ zbx_server_up() {
         (exec 3<>"/dev/tcp/127.0.0.1/$ZBX_SERVER_PORT") 2>/dev/null
 }
 
+zbx_server_try() {
+    local d=$ZBX_DIR/server pre
+    zbx_cmd pre
+    ZBX_SERVER_PORT=$ZBX_TRY_PORT
+    zbx_server_conf || return 1
+    rm -f "$d/zabbix_server.log"
+    # setsid (which execs: $! is zabbix_server's PID): a process group of its own
+    setsid "${pre[@]}" zabbix_server -f -c "$d/zabbix_server.conf" >>"$d/zabbix_server.out" 2>&1 \
+        {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
+    ZBX_SERVER_PID=$!
+    ZBX_PIDS+=("$ZBX_SERVER_PID")
+    SD_WATCH_PID=$ZBX_SERVER_PID zbx_wait 90 zbx_server_up && return 0
+    zbx_stop_server
+    ZBX_SERVER_PID=
+    grep -q 'Address already in use' "$d/zabbix_server.log" 2>/dev/null && return 2
+    diag_file "$d/zabbix_server.log" 30
+    diag_file "$d/zabbix_server.out" 10
+    return 1
+}
+
 zbx_server_start() {
-    local d=$ZBX_DIR/server attempt pre
+    local d=$ZBX_DIR/server
     mkdir -p "$d" || return 1
     zbx_run chown zabbix:zabbix "$d" || return 1
     SD_LOGS+=("$d/zabbix_server.log" "$d/zabbix_server.out")
-    zbx_cmd pre
-    for attempt in 1 2 3 4 5; do
-        ZBX_SERVER_PORT=$(zbx_free_low_port) || return 1
-        zbx_server_conf || return 1
-        rm -f "$d/zabbix_server.log"
-        # setsid (which execs: $! is zabbix_server's PID): a process group of its own
-        setsid "${pre[@]}" zabbix_server -f -c "$d/zabbix_server.conf" >>"$d/zabbix_server.out" 2>&1 \
-            {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
-        ZBX_SERVER_PID=$!
-        ZBX_PIDS+=("$ZBX_SERVER_PID")
-        SD_WATCH_PID=$ZBX_SERVER_PID zbx_wait 90 zbx_server_up && break
-        zbx_stop_server
-        grep -q 'Address already in use' "$d/zabbix_server.log" 2>/dev/null ||
-            { diag_file "$d/zabbix_server.log" 30; diag_file "$d/zabbix_server.out" 10; return 1; }
-        zbx_say "zabbix_server: port $ZBX_SERVER_PORT taken (attempt $attempt), trying another"
-        ZBX_SERVER_PID=
-    done
-    [ -n "$ZBX_SERVER_PID" ] || return 1
+    zbx_on_free_port zabbix_server zbx_free_low_port zbx_server_try || return 1
     zbx_say "zabbix_server (pid $ZBX_SERVER_PID) on 127.0.0.1:$ZBX_SERVER_PORT"
 }
 
@@ -439,30 +449,32 @@ EOF
 
 zbx_web_up() { "$PYTHON3" "$ZBX_PY" --url "$ZBX_URL" version >/dev/null 2>&1; }
 
+zbx_web_try() {
+    local pre
+    zbx_cmd pre www-data
+    ZBX_WEB_PORT=$ZBX_TRY_PORT
+    ZBX_URL=http://127.0.0.1:$ZBX_WEB_PORT/api_jsonrpc.php
+    if [ "$1" = 1 ]; then zbx_web_prepare || return 1; fi
+    "${pre[@]}" php -S "127.0.0.1:$ZBX_WEB_PORT" -t "$ZBX_DIR/web" \
+        -d memory_limit=1G -d post_max_size=64M -d max_execution_time=300 \
+        -d max_input_time=300 -d date.timezone=UTC -d display_errors=0 -d log_errors=1 \
+        -d error_log="$ZBX_DIR/php/error.log" -d session.save_path="$ZBX_DIR/php/sessions" \
+        >>"$ZBX_DIR/php/php.log" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
+    ZBX_WEB_PID=$!
+    ZBX_PIDS+=("$ZBX_WEB_PID")
+    SD_WATCH_PID=$ZBX_WEB_PID zbx_wait 30 zbx_web_up && return 0
+    zbx_stop_pid "$ZBX_WEB_PID"
+    ZBX_WEB_PID=
+    grep -q 'Address already in use\|Failed to listen' "$ZBX_DIR/php/php.log" && return 2
+    diag_file "$ZBX_DIR/php/php.log" 20
+    diag_file "$ZBX_DIR/php/error.log" 20
+    return 1
+}
+
 zbx_web_start() {
-    local attempt pre
     mkdir -p "$ZBX_DIR/web" "$ZBX_DIR/php" || return 1
     SD_LOGS+=("$ZBX_DIR/php/php.log" "$ZBX_DIR/php/error.log")
-    zbx_cmd pre www-data
-    for attempt in 1 2 3 4 5; do
-        ZBX_WEB_PORT=$(zbx_free_tcp_port) || return 1
-        ZBX_URL=http://127.0.0.1:$ZBX_WEB_PORT/api_jsonrpc.php
-        if [ "$attempt" = 1 ]; then zbx_web_prepare || return 1; fi
-        "${pre[@]}" php -S "127.0.0.1:$ZBX_WEB_PORT" -t "$ZBX_DIR/web" \
-            -d memory_limit=1G -d post_max_size=64M -d max_execution_time=300 \
-            -d max_input_time=300 -d date.timezone=UTC -d display_errors=0 -d log_errors=1 \
-            -d error_log="$ZBX_DIR/php/error.log" -d session.save_path="$ZBX_DIR/php/sessions" \
-            >>"$ZBX_DIR/php/php.log" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
-        ZBX_WEB_PID=$!
-        ZBX_PIDS+=("$ZBX_WEB_PID")
-        SD_WATCH_PID=$ZBX_WEB_PID zbx_wait 30 zbx_web_up && break
-        zbx_stop_pid "$ZBX_WEB_PID"
-        grep -q 'Address already in use\|Failed to listen' "$ZBX_DIR/php/php.log" ||
-            { diag_file "$ZBX_DIR/php/php.log" 20; diag_file "$ZBX_DIR/php/error.log" 20; return 1; }
-        zbx_say "php -S: port $ZBX_WEB_PORT taken (attempt $attempt), trying another"
-        ZBX_WEB_PID=
-    done
-    [ -n "$ZBX_WEB_PID" ] || return 1
+    zbx_on_free_port "php -S" "sd_free_port tcp" zbx_web_try || return 1
     zbx_say "frontend: $ZBX_URL"
 }
 

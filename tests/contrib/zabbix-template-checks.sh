@@ -73,6 +73,19 @@ print(len(ev), sum(1 for e in ev if e["r_eventid"] != "0"))' "$1"
 zbx_template_checks() {
     local want n name opened closed before_opened
 
+    # a distribution point with errors vanishes from the source (taken out of
+    # the hierarchy): its items discard the "no such instance" answers (never
+    # unsupported: checked by zabbix-server.sh at the end) and its problem ends
+    # once {$SMSDIST.ROW.NODATA} (2m here) has passed without a value. The
+    # other checks run meanwhile (first, so that they overlap the wait); the
+    # end is checked last.
+    zbx macros --host "$HOST" '{$SMSDIST.ROW.NODATA}=2m' >/dev/null
+    zbx_reload
+    ok zbx wait-problems --host "$HOST" --name-re '^Content errors on distribution point Lab DP 3$' --count 1 \
+        --timeout "$WAIT" "a distribution point with errors has its problem (Lab DP 3)"
+    rewrite_export 'doc["SMS_DPStatusInfo"] = [d for d in doc["SMS_DPStatusInfo"] if d.get("Name") != "Lab DP 3"]'
+    local dp_gone=$SECONDS
+
     # README, Zabbix, step 3: the server's settings for traps are the README's
     local line missing=0
     while IFS= read -r line; do
@@ -166,6 +179,10 @@ for r in status:
     is "$((${opened:-0} - ${before_opened:-0}))" 0 "while 'many content status rows in error' is open, the new row raises no problem of its own (dependency)"
     zbx macros --host "$HOST" "{\$SMSDIST.ROWS.ERROR.MAX}=20" >/dev/null
     zbx_reload
+
+    ok zbx wait-problems --host "$HOST" --name-re '^Content errors on distribution point Lab DP 3$' --count 0 \
+        --timeout $((WAIT + 180)) "the distribution point left the source: its problem ended (nodata)"
+    diag "the vanished distribution point's problem ended $((SECONDS - dp_gone)) s after it left the source"
 
     # nothing left behind: no unsupported item, no trigger in an unknown state
     ok zbx_wait "$WAIT" no_unknown_triggers "no trigger of the host is in the unknown state"

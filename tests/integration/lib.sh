@@ -318,13 +318,14 @@ sd_oid() {
     printf '%s\n' "$oid"
 }
 
-# A free unprivileged UDP port on 127.0.0.1, chosen by the kernel.
+# sd_free_port [tcp]: a free unprivileged UDP (or TCP) port on 127.0.0.1,
+# chosen by the kernel.
 sd_free_port() {
-    "$PYTHON3" -c 'import socket
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    "$PYTHON3" -c 'import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM if sys.argv[1:] == ["tcp"] else socket.SOCK_DGRAM)
 s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])
-s.close()'
+s.close()' "$@"
 }
 
 # Polls until CMD succeeds or SD_WAIT seconds pass. Stops early (failing)
