@@ -25,6 +25,15 @@ PKGS=(
   'libgssrpc4t64|libgssrpc4' libkadm5srv-mit12 libkadm5clnt-mit12 'libkdb5-10t64|libkdb5-10'
   'libverto1t64|libverto1' 'libverto-libev1t64|libverto-libev1' libss2
 )
+# The Zabbix 6.0 server test (tests/contrib/zabbix-server.sh) runs Debian 12's
+# Zabbix 6.0 with a private PostgreSQL cluster and PHP's built-in web server
+# on 127.0.0.1 (php brings apache2-bin, binaries only: no web server is
+# configured or started). Debian 13 ships Zabbix 7.0, which
+# zabbix7-server.sh runs from a chroot on either release.
+# shellcheck disable=SC1091
+if [ "$(. /etc/os-release 2>/dev/null && echo "${VERSION_ID:-}")" = 12 ]; then
+  PKGS+=(zabbix-server-pgsql zabbix-frontend-php php-cli php-pgsql postgresql)
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

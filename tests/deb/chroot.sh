@@ -155,7 +155,7 @@ sdc_refresh() {
     local root=$1 lock status=0
     shift
     [ -n "${SDC_PREPARED:-}" ] || return 1
-    exec {lock}>"$SDC_CACHE/.lock"
+    exec {lock}>"$SDC_LOCK"
     flock -w 1800 "$lock" || { exec {lock}>&-; return 1; }
     sdc_store "$root" "$SDC_PREPARED" "$@" || status=1
     exec {lock}>&-
@@ -172,8 +172,11 @@ sdc_prepare() {
     local base="$SDC_CACHE/$release-minbase.tar.zst" prepared="$SDC_CACHE/$name-$key.tar.zst"
     local lock t0
     SDC_PREPARED=$prepared
+    # one lock per NAME: two runs wanting the same tree make it once, and
+    # runs wanting different trees (the package's, Zabbix 7.0's) go on at once
+    SDC_LOCK=$SDC_CACHE/.lock-$name
     mkdir -p "$SDC_CACHE" "$root" || return 1
-    exec {lock}>"$SDC_CACHE/.lock"
+    exec {lock}>"$SDC_LOCK"
     flock -w 1800 "$lock" || { sdc_say "the chroot cache $SDC_CACHE stays locked"; return 1; }
     if sdc_fresh "$prepared"; then
         sdc_say "chroot: $prepared (cached)"
