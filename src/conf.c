@@ -389,6 +389,29 @@ static void parse_rate(const char *token, char *line)
     cfg->notify.rate_window = (unsigned)w;
 }
 
+/* notifyStateFile /PATH|none */
+static void parse_state_file(const char *token, char *line)
+{
+    char msg[200];
+    size_t len = line ? strlen(line) : 0;
+
+    while (len && (line[len - 1] == ' ' || line[len - 1] == '\t' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+    if (line && strcasecmp(line, "none") == 0) {
+        cfg->notify.state_file[0] = '\0';
+        return;
+    }
+    if (!line || line[0] != '/' || line[len - 1] == '/' || strpbrk(line, " \t") ||
+        len >= sizeof(cfg->notify.state_file)) {
+        snprintf(msg, sizeof(msg), "%s: needs an absolute file path shorter than %zu characters, "
+                 "or none", token, sizeof(cfg->notify.state_file));
+        config_perror(msg);
+        cfg->errors++;
+        return;
+    }
+    snprintf(cfg->notify.state_file, sizeof(cfg->notify.state_file), "%s", line);
+}
+
 /* sourceTimeZone ZONE: the zone's table is built here, once per read (a
  * child process computes it; see tz.h), and the loads share it. */
 static void parse_time_zone(const char *token, char *line)
@@ -470,6 +493,7 @@ static const struct directive {
     { "notifyAtStart", parse_bool, "yes|no   (announce rows already in error at the first load; default yes)" },
     { "notifyRateLimit", parse_rate, "N SECONDS   (most row notifications per window, then one summary; default 20 60)" },
     { "notifyQueueSize", parse_number, "N   (notifications held while the master is away; default 1000)" },
+    { "notifyStateFile", parse_state_file, "/PATH|none   (keeps the rows announced in error across restarts, so those fixed meanwhile are announced leaving; default " SD_DEFAULT_STATE_FILE ")" },
     { "httpMaxPages", parse_number, "N   (most @odata.nextLink pages followed; default 1000)" },
     { "sourceTimeZone", parse_time_zone, "ZONE   (IANA zone, e.g. Europe/Berlin, of dates written without a UTC offset; default none: such rows are refused)" },
     { "sourceDateFormat", parse_date_format, "iso|CULTURE|PATTERN   (culture-dependent dates, e.g. de-DE or dd.MM.yyyy HH:mm:ss, as Windows PowerShell 5.1's Export-Csv writes them; needs sourceTimeZone; default iso)" },

@@ -10,6 +10,7 @@
 
 #include "mib.h"
 #include "notify.h"
+#include "notifystate.h"
 #include "oids.h"
 
 /* Notifications written to the master before the main loop runs again
@@ -39,7 +40,13 @@ static struct {
     /* rows announced in error and not yet out of it (struct announced), a
      * tsearch tree: their way out is never rate-limited */
     void *announced;
+    /* notifyStateFile: the tree across restarts */
+    bool restored;                      /* read at this start (or there is none) */
+    bool dirty;                         /* changed since the file was last written */
+    bool save_failing;                  /* the file cannot be written: said once */
 } n = { .last_state = SD_STATE_STARTING };
+
+static void keep_unsent(const netsnmp_variable_list *vars);
 
 void sd_notify_defaults(struct sd_notify_cfg *c)
 {
@@ -50,6 +57,7 @@ void sd_notify_defaults(struct sd_notify_cfg *c)
     c->rate_n = 20;
     c->rate_window = 60;
     c->queue_max = 1000;
+    snprintf(c->state_file, sizeof(c->state_file), "%s", SD_DEFAULT_STATE_FILE);
 }
 
 const struct sd_notify_stats *sd_notify_stats(void)
@@ -79,11 +87,13 @@ static void send_now(netsnmp_variable_list *vars)
 static void enqueue(netsnmp_variable_list *vars)
 {
     if (!n.cap) {
+        keep_unsent(vars);
         snmp_free_varbind(vars);
         n.stats.dropped++;
         return;
     }
     if (n.count == n.cap) {             /* full: the oldest goes */
+        keep_unsent(n.queue[n.head]);
         snmp_free_varbind(n.queue[n.head]);
         n.head = (n.head + 1) % n.cap;
         n.count--;
@@ -216,13 +226,17 @@ void sd_notify_preinit(void)
     snmp_register_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_session, NULL);
 }
 
-void sd_notify_configure(const struct sd_notify_cfg *c)
+static void restore(void);
+static void forget_unwanted(void);
+static void save(void);
+
+static void resize_queue(const struct sd_notify_cfg *c)
 {
-    n.cfg = *c;
     if (c->queue_max == n.cap)
         return;
     /* a new queue size: send or drop what waits, then resize */
     while (n.count && n.count > c->queue_max) {
+        keep_unsent(n.queue[n.head]);
         snmp_free_varbind(n.queue[n.head]);
         n.head = (n.head + 1) % n.cap;
         n.count--;
@@ -239,6 +253,24 @@ void sd_notify_configure(const struct sd_notify_cfg *c)
     n.queue = q;
     n.head = 0;
     n.cap = c->queue_max;
+}
+
+void sd_notify_configure(const struct sd_notify_cfg *c)
+{
+    bool moved = n.restored && strcmp(c->state_file, n.cfg.state_file) != 0;
+
+    n.cfg = *c;
+    resize_queue(c);
+    if (!n.restored) {
+        n.restored = true;
+        restore();
+    } else if (moved && c->state_file[0]) {
+        /* written there from now on, and at once */
+        n.dirty = true;
+        n.save_failing = false;
+    }
+    forget_unwanted();
+    save();
 }
 
 /* --- rows ----------------------------------------------------------------- */
@@ -285,6 +317,7 @@ static bool admit(void)
  */
 struct announced {
     const struct sd_table *t;
+    char *line;                         /* owned: its notifyStateFile line, or NULL */
     size_t len;
     uint32_t name[];                    /* sub-identifiers, each < 2^32 */
 };
@@ -312,19 +345,52 @@ static struct announced *announced_key(const struct sd_table *t, const netsnmp_v
     if (!k)
         return NULL;
     k->t = t;
+    k->line = NULL;
     k->len = len;
     for (size_t j = 0; j < len; j++)
         k->name[j] = (uint32_t)vars->name[j];
     return k;
 }
 
-/* Records an announced row (takes k). */
-static void announced_add(struct announced *k)
+static void announced_free(struct announced *k)
+{
+    if (k)
+        free(k->line);
+    free(k);
+}
+
+/* Records an announced row (takes k, and line: its state file line, may be
+ * NULL). A row already there keeps its entry; with `replace`, its line
+ * becomes this one (what the receiver heard last). */
+static void announced_put(struct announced *k, char *line, bool replace)
 {
     struct announced **at = tsearch(k, &n.announced, announced_cmp);
 
-    if (!at || *at != k)                /* out of memory, or already there */
+    if (!at) {                          /* out of memory */
         free(k);
+        free(line);
+        return;
+    }
+    if (*at == k) {
+        k->line = line;
+        n.dirty = true;
+        return;
+    }
+    free(k);
+    if (replace && line && (!(*at)->line || strcmp((*at)->line, line) != 0)) {
+        free((*at)->line);
+        (*at)->line = line;
+        n.dirty = true;
+    } else
+        free(line);
+}
+
+/* Forgets the entry `was` (in the tree). */
+static void announced_drop(struct announced *was)
+{
+    tdelete(was, &n.announced, announced_cmp);
+    announced_free(was);
+    n.dirty = true;
 }
 
 /* Whether the row of k was announced; forgets it (frees k either way). */
@@ -333,10 +399,8 @@ static bool announced_take(struct announced *k)
     struct announced **at = tfind(k, &n.announced, announced_cmp);
     struct announced *was = at ? *at : NULL;
 
-    if (was) {
-        tdelete(k, &n.announced, announced_cmp);
-        free(was);
-    }
+    if (was)
+        announced_drop(was);
     free(k);
     return was != NULL;
 }
@@ -346,8 +410,348 @@ static void announced_clear(void)
     while (n.announced) {
         struct announced *k = *(struct announced **)n.announced;
         tdelete(k, &n.announced, announced_cmp);
-        free(k);
+        announced_free(k);
     }
+}
+
+/* The entries, in a malloc'd array (twalk takes no context: a static one;
+ * main thread only). */
+static struct {
+    struct announced **v;
+    size_t n, cap;
+    bool oom;
+} walk;
+
+static void walk_visit(const void *node, VISIT which, int depth)
+{
+    (void)depth;
+    if (which != postorder && which != leaf)
+        return;
+    if (walk.n == walk.cap) {
+        size_t cap = walk.cap ? walk.cap * 2 : 64;
+        struct announced **v = realloc(walk.v, cap * sizeof(*v));
+        if (!v) {
+            walk.oom = true;
+            return;
+        }
+        walk.v = v;
+        walk.cap = cap;
+    }
+    walk.v[walk.n++] = *(struct announced *const *)node;
+}
+
+/* All entries (of table t, or of every table when t is NULL) into walk;
+ * false when out of memory. Free walk.v after. */
+static bool collect(const struct sd_table *t)
+{
+    memset(&walk, 0, sizeof(walk));
+    twalk(n.announced, walk_visit);
+    if (walk.oom) {
+        free(walk.v);
+        memset(&walk, 0, sizeof(walk));
+        return false;
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < walk.n; i++)
+        if (!t || walk.v[i]->t == t)
+            walk.v[kept++] = walk.v[i];
+    walk.n = kept;
+    return true;
+}
+
+/* --- the state file (notifyStateFile) ----------------------------------------- */
+
+static const struct sd_table *const all_tables[] = { &sd_table_status, &sd_table_dp,
+                                                     &sd_table_content };
+#define NTABLES (sizeof(all_tables) / sizeof(all_tables[0]))
+
+/* smsDistNotifyReason, the prefix of every key */
+static const oid reason_oid[] = { SD_OID_OBJECTS, SD_ARC_NOTIFY, SD_NOBJ_REASON };
+#define REASON_LEN OID_LENGTH(reason_oid)
+
+/* Whether k names smsDistNotifyReason.<an index of its table>. */
+static bool key_ok(const struct announced *k)
+{
+    if (k->len <= REASON_LEN || k->len - REASON_LEN > k->t->max_index)
+        return false;
+    for (size_t j = 0; j < REASON_LEN; j++)
+        if (k->name[j] != reason_oid[j])
+            return false;
+    return true;
+}
+
+/* notifyRows, notifyDPs, notifyContent */
+static bool wanted(const struct sd_table *t)
+{
+    return t == &sd_table_dp ? n.cfg.dps : t == &sd_table_content ? n.cfg.content : n.cfg.rows;
+}
+
+static const char *switch_of(const struct sd_table *t)
+{
+    return t == &sd_table_dp ? "notifyDPs" : t == &sd_table_content ? "notifyContent" : "notifyRows";
+}
+
+struct restoring {
+    size_t taken;
+};
+
+/* One line of the state file: an entry of the tree. */
+static int take_line(void *ctx, char *line, char *why, size_t whylen)
+{
+    struct restoring *r = ctx;
+    char *copy = strdup(line), *table;
+    const struct sd_table *t = NULL;
+    netsnmp_variable_list *vars, *last;
+
+    if (!copy) {
+        snprintf(why, whylen, "out of memory");
+        return -1;
+    }
+    if (sd_nstate_parse(line, &table, &vars, why, whylen) < 0) {
+        free(copy);
+        return -1;
+    }
+    for (size_t i = 0; i < NTABLES; i++)
+        if (strcmp(table, all_tables[i]->name) == 0)
+            t = all_tables[i];
+    for (last = vars; last->next_variable; last = last->next_variable)
+        ;
+    bool reason_int = last->type == ASN_INTEGER;
+    struct announced *k = t ? announced_key(t, vars) : NULL;
+
+    snmp_free_varbind(vars);
+    if (!t)
+        snprintf(why, whylen, "unknown table '%.40s'", table);
+    else if (!k)
+        snprintf(why, whylen, "out of memory");
+    else if (!key_ok(k) || !reason_int)
+        snprintf(why, whylen, "the last varbind is not smsDistNotifyReason.<index> of %s",
+                 t->name);
+    if (!t || !k || !key_ok(k) || !reason_int) {
+        free(k);
+        free(copy);
+        return -1;
+    }
+    announced_put(k, copy, true);
+    r->taken++;
+    return 0;
+}
+
+#define LOST_ACROSS_RESTART "which rows were announced is not kept across a restart, so a row " \
+    "fixed while smsdistd is stopped will never be announced as leaving"
+
+/* At start: the rows announced before it, from the state file. */
+static void restore(void)
+{
+    const char *path = n.cfg.state_file;
+    struct restoring r = { 0 };
+    char err[600];
+    unsigned line;
+
+    if (!path[0])
+        return;
+    if (sd_nstate_probe(path, err, sizeof(err)) < 0) {
+        snmp_log(LOG_WARNING, "notifyStateFile %s: %s: " LOST_ACROSS_RESTART " (make that folder "
+                 "writable for smsdistd, or set notifyStateFile)\n", path, err);
+        n.save_failing = true;          /* said: not again at each write */
+    }
+    switch (sd_nstate_read(path, take_line, &r, &line, err, sizeof(err))) {
+    case SD_NSTATE_MISSING:
+        break;
+    case SD_NSTATE_OK:
+        if (r.taken)
+            snmp_log(LOG_INFO, "notifyStateFile %s: %zu rows announced before this start; "
+                     "those fixed or gone since are announced leaving at the first load\n",
+                     path, r.taken);
+        break;
+    case SD_NSTATE_BAD:
+        snmp_log(LOG_WARNING, "notifyStateFile %s; using the %zu rows read before line %u "
+                 "(the file is rewritten at the next change)\n", err, r.taken, line);
+        break;
+    case SD_NSTATE_UNREADABLE:
+        snmp_log(LOG_WARNING, "notifyStateFile %s; starting with no rows remembered (the file "
+                 "is replaced at the next change)\n", err);
+        break;
+    }
+    n.dirty = false;                    /* as read */
+}
+
+/* Entries of tables whose notifications are off: their way out will never
+ * be sent; forgotten, one line per table. */
+static void forget_unwanted(void)
+{
+    for (size_t i = 0; i < NTABLES; i++) {
+        const struct sd_table *t = all_tables[i];
+
+        if (wanted(t) || !collect(t))
+            continue;
+        for (size_t j = 0; j < walk.n; j++)
+            announced_drop(walk.v[j]);
+        if (walk.n)
+            snmp_log(LOG_INFO, "%s no: forgetting the %zu rows of %s announced before (none "
+                     "will be announced leaving)\n", switch_of(t), walk.n, t->name);
+        free(walk.v);
+    }
+}
+
+/* Writes the state file if the tree changed: at most once per pass. */
+static void save(void)
+{
+    const char *path = n.cfg.state_file;
+    char err[600];
+
+    if (!n.dirty || !path[0])
+        return;
+    if (!collect(NULL)) {
+        snmp_log(LOG_ERR, "notifyStateFile %s: out of memory; not written\n", path);
+        return;
+    }
+    const char **lines = malloc((walk.n ? walk.n : 1) * sizeof(*lines));
+    size_t k = 0;
+    int rc = -1;
+
+    if (lines) {
+        for (size_t i = 0; i < walk.n; i++)
+            if (walk.v[i]->line)
+                lines[k++] = walk.v[i]->line;
+        rc = sd_nstate_write(path, lines, k, err, sizeof(err));
+    } else
+        snprintf(err, sizeof(err), "%s: out of memory", path);
+    free(lines);
+    free(walk.v);
+    if (rc < 0) {
+        if (!n.save_failing)
+            snmp_log(LOG_WARNING, "notifyStateFile %s: " LOST_ACROSS_RESTART "\n", err);
+        n.save_failing = true;
+        return;                         /* still to write: at the next pass */
+    }
+    if (n.save_failing)
+        snmp_log(LOG_NOTICE, "notifyStateFile %s written (%zu rows)\n", path, k);
+    n.save_failing = false;
+    n.dirty = false;
+}
+
+/* The table whose rows leave error with notification `which`, or NULL. */
+static const struct sd_table *table_leaving(unsigned long which)
+{
+    for (size_t i = 0; i < NTABLES; i++)
+        if (all_tables[i]->notif_left == which)
+            return all_tables[i];
+    return NULL;
+}
+
+/*
+ * A notification that will never be sent (dropped from the full queue, or
+ * still queued at shutdown): if it is a row's way out, the row goes back
+ * into the tree, so the state file keeps it and the next start announces it
+ * leaving again. (An entered one is in the tree already.)
+ */
+static void keep_unsent(const netsnmp_variable_list *vars)
+{
+    size_t tl = OID_LENGTH(notifications) + 1;
+
+    if (!vars || !vars->next_variable || vars->type != ASN_OBJECT_ID ||
+        vars->val_len != tl * sizeof(oid) ||
+        memcmp(vars->val.objid, notifications, sizeof(notifications)) != 0)
+        return;
+    const struct sd_table *t = table_leaving(vars->val.objid[tl - 1]);
+    struct announced *k = t ? announced_key(t, vars) : NULL;
+
+    if (!k || !key_ok(k)) {
+        free(k);
+        return;
+    }
+    announced_put(k, sd_nstate_format(t->name, vars->next_variable), false);
+}
+
+/* The row entry `was` names, gone from the source: its way out, rebuilt from
+ * the varbinds it entered error with (reason removed(3)). */
+static netsnmp_variable_list *rebuilt_removed(const struct announced *was)
+{
+    char *copy = was->line ? strdup(was->line) : NULL, *table, why[200];
+    netsnmp_variable_list *vars = NULL, *rest, *last;
+
+    if (!copy || sd_nstate_parse(copy, &table, &rest, why, sizeof(why)) < 0) {
+        free(copy);
+        return NULL;
+    }
+    free(copy);
+    if (!(vars = start(was->t->notif_left))) {
+        snmp_free_varbind(rest);
+        return NULL;
+    }
+    vars->next_variable = rest;
+    for (last = rest; last->next_variable; last = last->next_variable)
+        ;
+    long removed = 3;
+    snmp_set_var_typed_value(last, ASN_INTEGER, &removed, sizeof(removed));
+    return vars;
+}
+
+/*
+ * A table's first load: every row announced in error (before a restart,
+ * from the state file; or before the table stopped being served) that is
+ * not in error now is announced leaving it, as a live change: left(2) with
+ * the row's columns when it is there, removed(3) with the columns it
+ * entered with when it is gone. Never rate-limited: the receiver has a
+ * problem open for each. Rows still in error stay.
+ */
+static void reconcile(const struct sd_changes *c, const struct sd_snapshot *s)
+{
+    const struct sd_table *t = s->rows.t;
+    size_t rows = sd_snapshot_count(s), left = 0, removed = 0;
+
+    if (!collect(t))
+        return;
+    if (!walk.n) {
+        free(walk.v);
+        return;
+    }
+    struct announced **mine = walk.v;
+    size_t nmine = walk.n;
+    unsigned char *in_error = calloc(rows ? rows : 1, 1);
+
+    if (!in_error) {
+        snmp_log(LOG_ERR, "out of memory: the rows announced before this start are not "
+                 "announced leaving\n");
+        free(mine);
+        return;
+    }
+    for (size_t j = 0; j < c->n; j++)
+        if (c->v[j].row < rows &&
+            (c->v[j].change == SD_CHANGE_PRESENT || c->v[j].change == SD_CHANGE_ENTERED))
+            in_error[c->v[j].row] = 1;
+    for (size_t j = 0; j < nmine; j++) {
+        struct announced *was = mine[j];
+        unsigned long idx[MAX_OID_LEN];
+        size_t nidx = was->len - REASON_LEN;
+        netsnmp_variable_list *vars = NULL;
+
+        for (size_t q = 0; q < nidx; q++)
+            idx[q] = was->name[REASON_LEN + q];
+        long i = sd_snapshot_find(s, idx, nidx);
+        if (i >= 0 && in_error[i])
+            continue;                   /* still in error: stays announced */
+        if (i >= 0) {
+            vars = start(t->notif_left);
+            if (vars)
+                vars = built(vars, sd_mib_add_row(&vars, s, (size_t)i, 2));
+            left++;
+        } else {
+            vars = rebuilt_removed(was);
+            if (!vars)
+                snmp_log(LOG_ERR, "%s: cannot rebuild the way out of a row gone since the "
+                         "last start; not sent\n", t->name);
+            removed++;
+        }
+        announced_drop(was);
+        emit(vars);
+    }
+    if (left + removed)
+        snmp_log(LOG_INFO, "%s: announcing %zu rows as leaving (%zu fixed, %zu gone since they "
+                 "were announced before this start)\n", t->name, left + removed, left, removed);
+    free(in_error);
+    free(mine);
 }
 
 static void notify_change(enum sd_change change, const struct sd_snapshot *s, size_t i)
@@ -367,7 +771,7 @@ static void notify_change(enum sd_change change, const struct sd_snapshot *s, si
     bool send = entered ? admit() : (k && announced_take(k)) || admit();
 
     if (entered && send && k)
-        announced_add(k);
+        announced_put(k, sd_nstate_format(t->name, vars->next_variable), true);
     else if (entered)
         free(k);
     if (!send) {
@@ -377,22 +781,21 @@ static void notify_change(enum sd_change change, const struct sd_snapshot *s, si
     emit(vars);
 }
 
-/* notifyRows, notifyDPs, notifyContent */
-static bool wanted(const struct sd_table *t)
-{
-    return t == &sd_table_dp ? n.cfg.dps : t == &sd_table_content ? n.cfg.content : n.cfg.rows;
-}
-
 void sd_notify_changes(const struct sd_changes *c, const struct sd_snapshot *old,
                        const struct sd_snapshot *new_)
 {
-    if (!new_ || !wanted(new_->rows.t) || (!old && !n.cfg.at_start))
+    if (!new_ || !wanted(new_->rows.t))
         return;
-    for (size_t k = 0; k < c->n; k++) {
-        const struct sd_change_item *it = &c->v[k];
-        notify_change((enum sd_change)it->change, it->change == SD_CHANGE_REMOVED ? old : new_,
-                      it->row);
+    if (!old)
+        reconcile(c, new_);
+    if (old || n.cfg.at_start) {
+        for (size_t k = 0; k < c->n; k++) {
+            const struct sd_change_item *it = &c->v[k];
+            notify_change((enum sd_change)it->change, it->change == SD_CHANGE_REMOVED ? old : new_,
+                          it->row);
+        }
     }
+    save();
 }
 
 /* --- the source ------------------------------------------------------------- */
@@ -437,10 +840,12 @@ void sd_notify_shutdown(void)
     if (n.flush_alarm)
         snmp_alarm_unregister(n.flush_alarm);
     while (n.count) {
+        keep_unsent(n.queue[n.head]);
         snmp_free_varbind(n.queue[n.head]);
         n.head = (n.head + 1) % n.cap;
         n.count--;
     }
+    save();
     free(n.queue);
     announced_clear();
     memset(&n, 0, sizeof(n));

@@ -28,11 +28,26 @@ struct sd_notify_cfg {
     unsigned rate_n;            /* row notifications per window */
     unsigned rate_window;       /* seconds */
     size_t queue_max;           /* held while the master is away */
+    /* notifyStateFile: where the rows announced in error are kept across
+     * restarts ("": nowhere, notifyStateFile none) */
+    char state_file[256];
 };
+
+/* The compiled-in notifyStateFile: $(localstatedir)/lib/smsdistd/state/notify.state */
+#ifndef SD_STATE_DIR
+#define SD_STATE_DIR "/var/lib/smsdistd/state"
+#endif
+#define SD_DEFAULT_STATE_FILE SD_STATE_DIR "/notify.state"
+
 
 void sd_notify_defaults(struct sd_notify_cfg *c);
 /* Before init_snmp(): watches the AgentX session come and go. */
 void sd_notify_preinit(void);
+/* Takes c (again, on a reload). The first call after start (or after
+ * sd_notify_shutdown) reads c->state_file: the rows announced in error
+ * before the restart. Those no longer in error are announced leaving it at
+ * their table's first load (sd_notify_changes with old NULL), as a live
+ * change would be, never rate-limited. */
 void sd_notify_configure(const struct sd_notify_cfg *c);
 /* Row notifications for the changes from old to new (old NULL: first load);
  * items name rows of new, or of old for SD_CHANGE_REMOVED. */
@@ -45,6 +60,8 @@ const struct sd_notify_stats *sd_notify_stats(void);
 void sd_notify_set_connected(bool up);
 /* Whether the AgentX session to the master is up. */
 bool sd_notify_master_connected(void);
+/* Frees everything; the state file keeps the announced rows, with those
+ * whose way out was still queued (never sent). */
 void sd_notify_shutdown(void);
 
 #endif

@@ -38,8 +38,7 @@ t_start=$SECONDS
 # phase NAME: a diagnostic line with the time spent so far
 phase() { diag "--- $* (at $((SECONDS - t_start)) s)"; }
 sd_setup
-[ -n "${SNMPTRAPD:-}" ] || SNMPTRAPD=$(command -v snmptrapd || echo /usr/sbin/snmptrapd)
-[ -x "$SNMPTRAPD" ] || skip_all "snmptrapd not found (Debian: apt-get install snmptrapd)"
+sd_need_snmptrapd
 command -v flock >/dev/null 2>&1 || skip_all "flock not found (util-linux)"
 sd_named_mibs
 case $? in

@@ -36,8 +36,7 @@ sd_setup
     skip_all "python3-yaml not installed (Debian: apt-get install python3-yaml)"
 command -v snmptranslate >/dev/null 2>&1 || skip_all "snmptranslate not found (Debian: snmp)"
 command -v snmptrap >/dev/null 2>&1 || skip_all "snmptrap not found (Debian: snmp)"
-[ -n "${SNMPTRAPD:-}" ] || SNMPTRAPD=$(command -v snmptrapd || echo /usr/sbin/snmptrapd)
-[ -x "$SNMPTRAPD" ] || skip_all "snmptrapd not found (Debian: apt-get install snmptrapd)"
+sd_need_snmptrapd
 sd_named_mibs
 case $? in
     1) skip_all "$SD_NAMED_WHY" ;;

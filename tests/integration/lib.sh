@@ -318,6 +318,13 @@ sd_oid() {
     printf '%s\n' "$oid"
 }
 
+# sd_need_snmptrapd: SNMPTRAPD (default: the one on PATH, or
+# /usr/sbin/snmptrapd) is there, or the script is skipped saying what to install.
+sd_need_snmptrapd() {
+    [ -n "${SNMPTRAPD:-}" ] || SNMPTRAPD=$(command -v snmptrapd || echo /usr/sbin/snmptrapd)
+    [ -x "$SNMPTRAPD" ] || skip_all "snmptrapd not found (Debian: apt-get install snmptrapd)"
+}
+
 # sd_free_port [tcp]: a free unprivileged UDP (or TCP) port on 127.0.0.1,
 # chosen by the kernel.
 sd_free_port() {
@@ -514,7 +521,10 @@ sd_start_agent() {
     fi
     [ -x "$SD_AGENT_BIN" ] || bail_out "$SD_AGENT_BIN not built"
     local dir=${SD_AGENT_DIR:-$T} wrap=()
-    printf '%s\n' "$@" >"$dir/smsdistd.conf" || bail_out "cannot write $dir/smsdistd.conf"
+    # each test keeps its notifications' state in its own folder (a later
+    # notifyStateFile line in the arguments wins)
+    printf '%s\n' "notifyStateFile $dir/notify.state" "$@" >"$dir/smsdistd.conf" ||
+        bail_out "cannot write $dir/smsdistd.conf"
     case " ${SD_LOGS[*]} " in
         *" $dir/smsdistd.log "*) ;;
         *) SD_LOGS+=("$dir/smsdistd.log" "$dir/smsdistd.out") ;;
@@ -545,8 +555,9 @@ sd_start_dlmod() {
     [ -f "$so" ] || bail_out "$so not built"
     [ -n "${SD_MASTER_PID:-}" ] && sd_alive "$SD_MASTER_PID" && sd_stop "$SD_MASTER_PID"
     SD_MASTER_EXTRA="dlmod smsdist $so
+notifyStateFile $T/notify.state
 $(printf '%s\n' "$@")"
-    printf '%s\n' "$@" >"$T/smsdistd.conf"
+    printf '%s\n' "notifyStateFile $T/notify.state" "$@" >"$T/smsdistd.conf"
     ln -sfn "$T/snmpd.log" "$T/smsdistd.log"
     sd_start_master
     SD_AGENT_PID=$SD_MASTER_PID

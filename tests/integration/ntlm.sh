@@ -19,8 +19,7 @@
 
 sd_setup
 command -v openssl >/dev/null 2>&1 || skip_all "openssl not found (Debian: apt-get install openssl)"
-[ -n "${SNMPTRAPD:-}" ] || SNMPTRAPD=$(command -v snmptrapd || echo /usr/sbin/snmptrapd)
-[ -x "$SNMPTRAPD" ] || skip_all "snmptrapd not found (Debian: apt-get install snmptrapd)"
+sd_need_snmptrapd
 SD_ADMIN_PYTHON=$(sd_python_with impacket.ntlm) ||
     skip_all "no python3 with the impacket module (Debian: apt-get install python3-impacket)"
 

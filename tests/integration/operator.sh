@@ -17,8 +17,7 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
 
 sd_setup
-[ -n "${SNMPTRAPD:-}" ] || SNMPTRAPD=$(command -v snmptrapd || echo /usr/sbin/snmptrapd)
-[ -x "$SNMPTRAPD" ] || skip_all "snmptrapd not found (Debian: apt-get install snmptrapd)"
+sd_need_snmptrapd
 command -v setpriv >/dev/null 2>&1 || skip_all "setpriv not found (Debian: util-linux)"
 
 D=$T/export

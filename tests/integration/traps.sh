@@ -10,8 +10,7 @@
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
 
 sd_setup
-[ -n "${SNMPTRAPD:-}" ] || SNMPTRAPD=$(command -v snmptrapd || echo /usr/sbin/snmptrapd)
-[ -x "$SNMPTRAPD" ] || skip_all "snmptrapd not found (Debian: apt-get install snmptrapd)"
+sd_need_snmptrapd
 
 MIB=$(sd_oid smsDistMIB)
 ENTERED=$(sd_oid smsDistRowEnteredError)
