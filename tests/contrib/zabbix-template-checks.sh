@@ -109,15 +109,18 @@ zbx_template_checks() {
     ok row_problems "after a restart of smsdistd, one problem per row in error, exactly ($want, by name, tag smsdist=row)"
     like "$(cat "$T/problems.out")" '"row": "[^"]*:\.\\"' "each carries the host and the row's index as its tag 'row'"
 
-    # a row in error leaves it: its problem closes, and only it
+    # a row in error is fixed while smsdistd is stopped: at the next start it
+    # is announced leaving (notifyStateFile kept it), its problem closes, and only it
     name=$(expected_problems "$C" row | head -1)
-    diag "leaves error: $name"
+    diag "leaves error while smsdistd is stopped: $name"
+    sd_stop_agent TERM
     rewrite_export 'import re
 oid, cat = re.match(r"SCCM content (.*) is in error \(category (\d+)\)$", '"'$name'"').groups()
 for r in status:
     if r["ObjectID"] == oid and r["MessageCategory"] == int(cat):
         r["Type"] = 1'
-    ok row_problems "a row leaves error (smsDistRowLeftError): its problem closes, the others stay ($((want - 1)))"
+    sd_start_agent "source file:$C" "pollInterval 1"
+    ok row_problems "a row fixed while smsdistd was stopped: at its start, smsDistRowLeftError; the row's problem closes, the others stay ($((want - 1)))"
     read -r opened closed < <(row_events "$name")
     ok test "${opened:-0}" -ge 1 -a "$opened" = "$closed" "its problem event was closed by the recovery ($opened opened, $closed closed)"
 
