@@ -21,7 +21,7 @@
 #   zbx ARG...             tests/contrib/zbx.py against this runtime's API
 #   zbx_reload             zabbix_server -R config_cache_reload (after API changes)
 #   zbx_server_figures     one line: configuration cache % used, queue > 10 s,
-#                          values per second (the internal items of the host
+#                          values processed so far (the internal items of the host
 #                          ZBX_INTERNAL_HOST, made by zbx_internal_host)
 #   zbx_rt_stop            stops everything; registered in SD_AT_TEARDOWN, so
 #                          it runs on every exit path
@@ -76,6 +76,18 @@ ZBX7_RELEASE=trixie
 ZBX7_PACKAGES="zabbix-server-pgsql zabbix-frontend-php php8.4-cli php8.4-cgi php8.4-pgsql"
 
 zbx_say() { diag "zabbix: $*"; }
+
+# zbx_need_trap_tools: what the way of notifications to Zabbix needs here
+# (snmptrapd, flock for the handler, the MIBs by name), or a skip saying why
+zbx_need_trap_tools() {
+    sd_need_snmptrapd
+    command -v flock >/dev/null 2>&1 || skip_all "flock not found (util-linux)"
+    sd_named_mibs
+    case $? in
+        1) skip_all "$SD_NAMED_WHY" ;;
+        2) bail_out "$SD_NAMED_WHY" ;;
+    esac
+}
 
 # A free TCP port of 127.0.0.1 in 10000-32767 (zabbix_server's ListenPort
 # takes 1024-32767, below the kernel's ephemeral range): random ones tried.

@@ -38,13 +38,6 @@ t_start=$SECONDS
 # phase NAME: a diagnostic line with the time spent so far
 phase() { diag "--- $* (at $((SECONDS - t_start)) s)"; }
 sd_setup
-sd_need_snmptrapd
-command -v flock >/dev/null 2>&1 || skip_all "flock not found (util-linux)"
-sd_named_mibs
-case $? in
-    1) skip_all "$SD_NAMED_WHY" ;;
-    2) bail_out "$SD_NAMED_WHY" ;;
-esac
 
 VERSION=${SD_ZABBIX_VERSION:-6.0}
 if [ -n "${SD_ZABBIX_TEMPLATE:-}" ]; then
@@ -55,6 +48,7 @@ else
     TEMPLATE=$top_srcdir/contrib/zabbix/smsdistd_template.yaml
 fi
 [ -f "$TEMPLATE" ] || bail_out "no template at $TEMPLATE"
+# shellcheck disable=SC2034  # zbx_trap_path (zabbix-template-checks.sh) runs it
 HANDLER=$top_srcdir/contrib/zabbix/smsdistd-zabbix-traphandle
 CHECKER=$top_srcdir/tests/contrib/zabbix_template.py
 WAIT=${SD_ZABBIX_WAIT:-120}
@@ -62,6 +56,7 @@ HOST="smsdistd on 127.0.0.1"
 
 # shellcheck source=tests/contrib/zabbix-runtime.sh
 . "$top_srcdir/tests/contrib/zabbix-runtime.sh"
+zbx_need_trap_tools
 zbx_rt_init "$VERSION"
 diag "template: $TEMPLATE"
 
@@ -101,23 +96,10 @@ oracle "$C"
 N=${SUM[rows]}
 
 TRAPLOG=$T/snmptrapd.log
-# README, Zabbix, step 3: snmptrapd.conf as the README gives it, with this
-# test's paths for the handler and the trapper file; the MIB where snmptrapd
-# looks (MIBDIRS: the README copies it to /usr/share/snmp/mibs). lib.sh
-# exports MIBS="" (numeric output everywhere), which would override the
-# README's "[snmp] mibs" line: snmptrapd gets the environment of a real system.
+# README, Zabbix, step 3: snmptrapd.conf as the README gives it (zbx_trap_path)
 # shellcheck source=tests/contrib/zabbix-template-checks.sh
 . "$top_srcdir/tests/contrib/zabbix-template-checks.sh"
-readme_block snmptrapd.conf >"$T/snmptrapd.readme" || bail_out "no snmptrapd.conf block in README.md"
-grep -q 'smsdistd-zabbix-traphandle' "$T/snmptrapd.readme" || bail_out "README's snmptrapd.conf has no traphandle line"
-sed -e "s|/usr/local/bin/smsdistd-zabbix-traphandle|/bin/sh $HANDLER|" \
-    -e "s|/var/lib/zabbix/snmptraps/snmptraps.log|$ZBX_TRAPFILE|" "$T/snmptrapd.readme" >"$T/snmptrapd.conf"
-mibs_env=$MIBS
-unset MIBS
-MIBDIRS=$SD_NAMED_MIBDIRS sd_start_trapd "$T/snmptrapd.conf" "$TRAPLOG" || bail_out "snmptrapd did not start"
-export MIBS=$mibs_env
-SD_MASTER_EXTRA="trap2sink 127.0.0.1:$SD_TRAPD_PORT public"
-sd_start_master
+zbx_trap_path
 sd_start_agent "source file:$C" "pollInterval 1"
 sd_wait_served "$N" || bail_out "smsdistd does not serve the $N rows of the combined export"
 

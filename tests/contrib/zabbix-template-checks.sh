@@ -13,6 +13,27 @@ readme_block() {
         inblock { sub(/^   /, ""); print }' "$top_srcdir/README.md"
 }
 
+# zbx_trap_path: README's way for notifications to reach Zabbix: snmptrapd
+# with README's snmptrapd.conf (but for the handler, $HANDLER run by /bin/sh,
+# and the trapper file, ZBX_TRAPFILE), logging to TRAPLOG, and the master
+# snmpd sending to it. The MIB where snmptrapd looks (MIBDIRS: the README
+# copies it to /usr/share/snmp/mibs); lib.sh exports MIBS="" (numeric output
+# everywhere), which would override the README's "[snmp] mibs" line:
+# snmptrapd gets the environment of a real system.
+zbx_trap_path() {
+    local mibs_env=$MIBS
+    readme_block snmptrapd.conf >"$T/snmptrapd.readme" || bail_out "no snmptrapd.conf block in README.md"
+    grep -q 'smsdistd-zabbix-traphandle' "$T/snmptrapd.readme" || bail_out "README's snmptrapd.conf has no traphandle line"
+    sed -e "s|/usr/local/bin/smsdistd-zabbix-traphandle|/bin/sh $HANDLER|" \
+        -e "s|/var/lib/zabbix/snmptraps/snmptraps.log|$ZBX_TRAPFILE|" "$T/snmptrapd.readme" >"$T/snmptrapd.conf"
+    unset MIBS
+    MIBDIRS=$SD_NAMED_MIBDIRS sd_start_trapd "$T/snmptrapd.conf" "$TRAPLOG" || bail_out "snmptrapd did not start"
+    export MIBS=$mibs_env
+    # shellcheck disable=SC2034  # read by lib.sh's sd_start_master
+    SD_MASTER_EXTRA="trap2sink 127.0.0.1:$SD_TRAPD_PORT public"
+    sd_start_master
+}
+
 # expected_problems FILE KIND: the names of the problems the template must
 # have open for the export FILE, one per line, sorted. KIND row: one per
 # status row in error (Type 3 or 4, smsdistd's default errorTypes), as the

@@ -273,7 +273,7 @@ def cmd_macros(api, a):
 INTERNAL_ITEMS = [
     ("zabbix[rcache,buffer,pused]", "Configuration cache, % used", 0),
     ("zabbix[queue,10s]", "Queue over 10 seconds", 3),
-    ("zabbix[wcache,values]", "Values processed per second", 0),
+    ("zabbix[wcache,values]", "Values processed since the server started (a counter)", 0),
 ]
 
 
