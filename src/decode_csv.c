@@ -176,9 +176,11 @@ static void end_data(struct csv_state *st)
     for (int c = 0; c < st->t->nprops; c++) {
         if (!st->cell[c].set)
             continue;           /* an optional column the header lacks */
-        f[c].kind = st->cell[c].len ? SD_F_STRING : SD_F_NULL;
-        f[c].str = st->buf + st->cell[c].off;
         f[c].len = st->cell[c].len;
+        f[c].kind = f[c].len ? SD_F_STRING : SD_F_NULL;
+        /* an empty cell has no bytes: buf may still be NULL (a first row
+         * of empty cells), and NULL + 0 is undefined */
+        f[c].str = f[c].len ? st->buf + st->cell[c].off : "";
     }
     if (sd_decode_record(st->d, st->rownum, f) < 0)
         st->failed = true;

@@ -439,8 +439,8 @@ static void finish_record(struct jctx *c, struct rec *r, uint32_t rownum)
         return;
     }
     for (size_t i = 0; i < c->nprops; i++)
-        if (r->off[i] != NO_OFF)
-            r->f[i].str = r->arena + r->off[i];
+        if (r->off[i] != NO_OFF)        /* arena is NULL until a byte is kept */
+            r->f[i].str = r->f[i].len ? r->arena + r->off[i] : "";
     if (sd_decode_record(c->d, rownum, r->f) < 0)
         c->failed = true;               /* row cap or out of memory, d->error says */
 }

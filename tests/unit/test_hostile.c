@@ -117,6 +117,7 @@ static const struct hcase cases[] = {
       "row 2: Assets: out of range 0..4294967295 (\"123456789012345678901234567890\"); "
       "row skipped" },
     { "nan.csv", ROW, 2, "row 2: Assets: not a number (\"NaN\"); row skipped" },
+    { "empty-first-row.csv", ROW, 1, "row 1: ObjectID: null or empty; row skipped" },
     /* no text at all */
     { "empty.txt", DOC, 0, EMPTY_DOC },
     { "bom-utf8.txt", DOC, 0, EMPTY_DOC },

@@ -121,6 +121,9 @@ def corpus():
     f["huge-integer.csv"] = csv_doc(csv_line(C1), csv_bad("Assets", b"123456789012345678901234567890"),
                                     csv_line(C2))
     f["nan.csv"] = csv_doc(csv_line(C1), csv_bad("Assets", b"NaN"), csv_line(C2))
+    # a first data row of empty cells: nothing of it was stored before its
+    # fields are looked at (fuzz_csv found the decoder's NULL + 0 there)
+    f["empty-first-row.csv"] = csv_doc(b",,,,,,", csv_line(C1), csv_line(C2))
 
     # --- no text at all
     f["empty.txt"] = b""
