@@ -194,6 +194,7 @@ static void publish(struct feed *f)
 /* Drops what f serves (no longer configured, or no longer in the document). */
 static void drop(struct feed *f)
 {
+    sd_notify_table_dropped(f->t);
     if (f->current) {
         struct sd_snapshot *old = f->current;
 

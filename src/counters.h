@@ -14,6 +14,7 @@ struct sd_notify_stats {
     uint32_t rate_limited;
     uint32_t dropped;
     uint32_t queued;
+    uint32_t deferred;          /* rows whose entry into error waits for the rate limit */
 };
 
 /* Configuration reloads, served as smsDistConfig scalars. */

@@ -242,6 +242,7 @@ static const struct scalar scalars[] = {
     { SD_ARC_NOTIFY, SD_NOBJ_RATE_LIMITED },
     { SD_ARC_NOTIFY, SD_NOBJ_DROPPED },
     { SD_ARC_NOTIFY, SD_NOBJ_QUEUED },
+    { SD_ARC_NOTIFY, SD_NOBJ_DEFERRED },
     /* after smsDistContentDPTable (arc 7) */
     { SD_ARC_DP_SUMMARY, SD_DPS_COUNT },
     { SD_ARC_DP_SUMMARY, SD_DPS_WITH_ERRORS },
@@ -261,6 +262,7 @@ static void get_notify(netsnmp_variable_list *vb, unsigned item)
     case SD_NOBJ_RATE_LIMITED: set_u32(vb, ASN_COUNTER, n->rate_limited); break;
     case SD_NOBJ_DROPPED: set_u32(vb, ASN_COUNTER, n->dropped); break;
     case SD_NOBJ_QUEUED: set_u32(vb, ASN_GAUGE, n->queued); break;
+    case SD_NOBJ_DEFERRED: set_u32(vb, ASN_GAUGE, n->deferred); break;
     }
 }
 

@@ -22,6 +22,14 @@
 static const oid snmptrapoid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1, 0 };
 static const oid notifications[] = { SD_OID_NOTIFICATIONS };
 
+static const struct sd_table *const all_tables[] = { &sd_table_status, &sd_table_dp,
+                                                     &sd_table_content };
+#define NTABLES (sizeof(all_tables) / sizeof(all_tables[0]))
+
+/* smsDistNotifyReason, the prefix of every key */
+static const oid reason_oid[] = { SD_OID_OBJECTS, SD_ARC_NOTIFY, SD_NOBJ_REASON };
+#define REASON_LEN OID_LENGTH(reason_oid)
+
 static struct {
     struct sd_notify_cfg cfg;
     struct sd_notify_stats stats;
@@ -30,6 +38,13 @@ static struct {
     unsigned window_alarm;
     unsigned in_window;
     unsigned suppressed;
+    /* rows whose entry into error the limit deferred (struct announced, a
+     * tsearch tree keyed like `announced`), sent oldest first (seq) as the
+     * next windows admit them, built from their table's latest snapshot
+     * (a reference, held while the table is served) */
+    void *pending;
+    unsigned long seq;
+    struct sd_snapshot *latest[NTABLES];
     /* queue while the AgentX session is down: a ring */
     netsnmp_variable_list **queue;
     size_t head, count, cap;
@@ -275,21 +290,28 @@ void sd_notify_configure(const struct sd_notify_cfg *c)
 
 /* --- rows ----------------------------------------------------------------- */
 
+static void admit_deferred(void);
+
 static void window_end(unsigned reg, void *arg)
 {
     n.window_alarm = 0;
     n.in_window = 0;
-    if (!n.suppressed)
-        return;
-    snmp_log(LOG_WARNING, "notification rate limit: %u row notifications not sent in the last "
-             "%u s (notifyRateLimit %u %u)\n", n.suppressed, n.cfg.rate_window, n.cfg.rate_n,
-             n.cfg.rate_window);
-    netsnmp_variable_list *vars = start(SD_NOTIF_SUPPRESSED);
-    if (vars)
-        vars = built(vars, sd_mib_add_gauge(&vars, SD_ARC_NOTIFY, SD_NOBJ_SUPPRESSED, n.suppressed) ||
-                           sd_mib_add_scalar(&vars, SD_ARC_SUMMARY, SD_SUM_ROWS_ERROR));
-    n.suppressed = 0;
-    emit(vars);
+    if (n.suppressed) {
+        snmp_log(LOG_WARNING, "notification rate limit: %u row notifications held back in the "
+                 "last %u s (notifyRateLimit %u %u); %u rows in error wait for theirs, sent "
+                 "oldest first as the next windows allow\n", n.suppressed, n.cfg.rate_window,
+                 n.cfg.rate_n, n.cfg.rate_window, n.stats.deferred);
+        netsnmp_variable_list *vars = start(SD_NOTIF_SUPPRESSED);
+        if (vars)
+            vars = built(vars,
+                         sd_mib_add_gauge(&vars, SD_ARC_NOTIFY, SD_NOBJ_SUPPRESSED, n.suppressed) ||
+                         sd_mib_add_scalar(&vars, SD_ARC_SUMMARY, SD_SUM_ROWS_ERROR) ||
+                         sd_mib_add_gauge(&vars, SD_ARC_NOTIFY, SD_NOBJ_DEFERRED,
+                                          n.stats.deferred));
+        n.suppressed = 0;
+        emit(vars);
+    }
+    admit_deferred();
 }
 
 /* Whether one more row notification fits the rate limit now. */
@@ -311,13 +333,22 @@ static bool admit(void)
  * keeps state (Zabbix's problem per row, closed by the notification for the
  * same index) would otherwise keep a problem open for ever when the rate
  * limit cut the row's way out. So the limit applies to entering error, and
- * to leaving it only for rows whose entry it cut (the receiver never heard
- * of them); the ways out it lets through are bounded by the entries it let
- * through. Each announced row is kept here, keyed by its table and index.
+ * to leaving it only for rows the receiver never heard of; the ways out it
+ * lets through are bounded by the entries it let through. Each announced
+ * row is kept here, keyed by its table and index.
+ *
+ * Nor does the limit lose an entry: it defers it (n.pending, same keys),
+ * and later windows send the rows deferred longest first, with their
+ * current columns, so the receiver's set of problems converges on the rows
+ * in error at notifyRateLimit's pace. A row that leaves error (or the
+ * source) before its turn is withdrawn: neither way is sent, the receiver
+ * never having heard of it.
  */
 struct announced {
     const struct sd_table *t;
     char *line;                         /* owned: its notifyStateFile line, or NULL */
+    unsigned long seq;                  /* pending: the order it was deferred in */
+    long reason;                        /* pending: enteredError(1) or presentAtStart(4) */
     size_t len;
     uint32_t name[];                    /* sub-identifiers, each < 2^32 */
 };
@@ -346,6 +377,8 @@ static struct announced *announced_key(const struct sd_table *t, const netsnmp_v
         return NULL;
     k->t = t;
     k->line = NULL;
+    k->seq = 0;
+    k->reason = 0;
     k->len = len;
     for (size_t j = 0; j < len; j++)
         k->name[j] = (uint32_t)vars->name[j];
@@ -440,12 +473,12 @@ static void walk_visit(const void *node, VISIT which, int depth)
     walk.v[walk.n++] = *(struct announced *const *)node;
 }
 
-/* All entries (of table t, or of every table when t is NULL) into walk;
- * false when out of memory. Free walk.v after. */
-static bool collect(const struct sd_table *t)
+/* All entries of tree root (of table t, or of every table when t is NULL)
+ * into walk; false when out of memory. Free walk.v after. */
+static bool collect_in(const void *root, const struct sd_table *t)
 {
     memset(&walk, 0, sizeof(walk));
-    twalk(n.announced, walk_visit);
+    twalk(root, walk_visit);
     if (walk.oom) {
         free(walk.v);
         memset(&walk, 0, sizeof(walk));
@@ -459,15 +492,130 @@ static bool collect(const struct sd_table *t)
     return true;
 }
 
+static bool collect(const struct sd_table *t)
+{
+    return collect_in(n.announced, t);
+}
+
+/* --- rows whose entry the rate limit deferred ---------------------------------- */
+
+static size_t slot_of(const struct sd_table *t)
+{
+    for (size_t i = 0; i < NTABLES; i++)
+        if (all_tables[i] == t)
+            return i;
+    return 0;                           /* every table is in all_tables */
+}
+
+/* Defers the entry into error of k's row (takes k); a row already waiting
+ * keeps its place. */
+static void pending_put(struct announced *k, long reason)
+{
+    struct announced **at = tsearch(k, &n.pending, announced_cmp);
+
+    if (!at || *at != k) {              /* out of memory, or waiting already */
+        free(k);
+        return;
+    }
+    k->seq = ++n.seq;
+    k->reason = reason;
+    n.stats.deferred++;
+}
+
+/* Removes the entry `was` (in n.pending) from the tree; the caller takes it. */
+static void pending_unlink(struct announced *was)
+{
+    tdelete(was, &n.pending, announced_cmp);
+    n.stats.deferred--;
+}
+
+/* Whether k's row was waiting; it no longer does (k stays the caller's). */
+static bool pending_take(const struct announced *k)
+{
+    struct announced **at = tfind(k, &n.pending, announced_cmp);
+
+    if (!at)
+        return false;
+    struct announced *was = *at;
+    pending_unlink(was);
+    announced_free(was);
+    return true;
+}
+
+/* Forgets the rows waiting in table t, and its latest snapshot: the table is
+ * no longer served, or no longer notified, or starts over (a first load). */
+static void pending_forget(const struct sd_table *t)
+{
+    size_t slot = slot_of(t);
+
+    if (collect_in(n.pending, t)) {
+        for (size_t j = 0; j < walk.n; j++) {
+            pending_unlink(walk.v[j]);
+            announced_free(walk.v[j]);
+        }
+        free(walk.v);
+    }
+    sd_snapshot_free(n.latest[slot]);
+    n.latest[slot] = NULL;
+}
+
+static int by_seq(const void *a, const void *b)
+{
+    const struct announced *x = *(struct announced *const *)a, *y = *(struct announced *const *)b;
+
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/*
+ * A window has ended: the rows deferred longest are announced, as many as
+ * the new window admits, each built from its table's latest snapshot (it
+ * is in error there: leaving would have withdrawn it). While the master is
+ * away they wait here rather than fill the queue, and the window is kept
+ * ticking until none waits.
+ */
+static void admit_deferred(void)
+{
+    size_t sent = 0;
+
+    if (n.pending && n.connected && collect_in(n.pending, NULL)) {
+        struct announced **v = walk.v;
+        size_t nv = walk.n;
+
+        qsort(v, nv, sizeof(*v), by_seq);
+        for (size_t j = 0; j < nv && n.in_window < n.cfg.rate_n; j++) {
+            struct announced *k = v[j];
+            const struct sd_snapshot *s = n.latest[slot_of(k->t)];
+            unsigned long idx[MAX_OID_LEN];
+            size_t nidx = k->len - REASON_LEN;
+            netsnmp_variable_list *vars = NULL;
+
+            for (size_t q = 0; q < nidx; q++)
+                idx[q] = k->name[REASON_LEN + q];
+            long i = s ? sd_snapshot_find(s, idx, nidx) : -1;
+            pending_unlink(k);
+            if (i >= 0 && (vars = start(k->t->notif_entered)))
+                vars = built(vars, sd_mib_add_row(&vars, s, (size_t)i, (int)k->reason));
+            if (!vars) {
+                announced_free(k);
+                continue;
+            }
+            admit();                    /* counts in the window, and opens the next */
+            announced_put(k, sd_nstate_format(k->t->name, vars->next_variable), true);
+            emit(vars);
+            sent++;
+        }
+        free(v);
+    }
+    if (sent && !n.pending)
+        snmp_log(LOG_INFO, "notification rate limit: every deferred row notification is sent\n");
+    if (sent)
+        save();
+    if (n.pending && !n.window_alarm)
+        n.window_alarm = snmp_alarm_register(n.cfg.rate_window, 0, window_end, NULL);
+}
+
 /* --- the state file (notifyStateFile) ----------------------------------------- */
 
-static const struct sd_table *const all_tables[] = { &sd_table_status, &sd_table_dp,
-                                                     &sd_table_content };
-#define NTABLES (sizeof(all_tables) / sizeof(all_tables[0]))
-
-/* smsDistNotifyReason, the prefix of every key */
-static const oid reason_oid[] = { SD_OID_OBJECTS, SD_ARC_NOTIFY, SD_NOBJ_REASON };
-#define REASON_LEN OID_LENGTH(reason_oid)
 
 /* Whether k names smsDistNotifyReason.<an index of its table>. */
 static bool key_ok(const struct announced *k)
@@ -583,7 +731,10 @@ static void forget_unwanted(void)
     for (size_t i = 0; i < NTABLES; i++) {
         const struct sd_table *t = all_tables[i];
 
-        if (wanted(t) || !collect(t))
+        if (wanted(t))
+            continue;
+        pending_forget(t);
+        if (!collect(t))
             continue;
         for (size_t j = 0; j < walk.n; j++)
             announced_drop(walk.v[j]);
@@ -768,12 +919,26 @@ static void notify_change(enum sd_change change, const struct sd_snapshot *s, si
     if (!vars)
         return;
     struct announced *k = announced_key(t, vars);
-    bool send = entered ? admit() : (k && announced_take(k)) || admit();
 
-    if (entered && send && k)
-        announced_put(k, sd_nstate_format(t->name, vars->next_variable), true);
-    else if (entered)
-        free(k);
+    if (entered) {
+        if (admit()) {
+            if (k)
+                announced_put(k, sd_nstate_format(t->name, vars->next_variable), true);
+            emit(vars);
+        } else {
+            if (k)
+                pending_put(k, reason[change]);
+            snmp_free_varbind(vars);
+        }
+        return;
+    }
+    /* Leaving: a row still waiting is withdrawn. Sent when the receiver
+     * heard of the row (announced: never limited), or when the limit admits
+     * it for a row never announced nor waiting (its entry was before
+     * notifications were on, or notifyAtStart no). */
+    bool withdrawn = k && pending_take(k);
+    bool send = (k && announced_take(k)) || (!withdrawn && admit());
+
     if (!send) {
         snmp_free_varbind(vars);
         return;
@@ -782,12 +947,18 @@ static void notify_change(enum sd_change change, const struct sd_snapshot *s, si
 }
 
 void sd_notify_changes(const struct sd_changes *c, const struct sd_snapshot *old,
-                       const struct sd_snapshot *new_)
+                       struct sd_snapshot *new_)
 {
     if (!new_ || !wanted(new_->rows.t))
         return;
-    if (!old)
+    size_t slot = slot_of(new_->rows.t);
+
+    if (!old) {
+        pending_forget(new_->rows.t);   /* what waits is announced again, as present */
         reconcile(c, new_);
+    }
+    sd_snapshot_free(n.latest[slot]);
+    n.latest[slot] = sd_snapshot_ref(new_);
     if (old || n.cfg.at_start) {
         for (size_t k = 0; k < c->n; k++) {
             const struct sd_change_item *it = &c->v[k];
@@ -848,6 +1019,13 @@ void sd_notify_shutdown(void)
     save();
     free(n.queue);
     announced_clear();
+    for (size_t i = 0; i < NTABLES; i++)
+        pending_forget(all_tables[i]);
     memset(&n, 0, sizeof(n));
     n.last_state = SD_STATE_STARTING;
+}
+
+void sd_notify_table_dropped(const struct sd_table *t)
+{
+    pending_forget(t);
 }

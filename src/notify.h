@@ -6,7 +6,8 @@
  * notification of SMS-DISTRIBUTION-STATUS-MIB, built at once (the rows may
  * be freed after) and sent through the AgentX session. Row notifications are
  * rate-limited: at most N per window, then one smsDistNotificationsSuppressed
- * with the count at the window's end. While the AgentX session is down,
+ * with the count at the window's end; entries into error held back are
+ * deferred, not lost, and go out oldest first in the next windows. While the AgentX session is down,
  * notifications wait in a bounded queue (oldest dropped first, counted) and
  * go out in order when it is back. Main thread only.
  */
@@ -50,9 +51,14 @@ void sd_notify_preinit(void);
  * change would be, never rate-limited. */
 void sd_notify_configure(const struct sd_notify_cfg *c);
 /* Row notifications for the changes from old to new (old NULL: first load);
- * items name rows of new, or of old for SD_CHANGE_REMOVED. */
+ * items name rows of new, or of old for SD_CHANGE_REMOVED. Keeps a reference
+ * to new_ while rows of its table wait for the rate limit (their
+ * notifications are built from it when their turn comes). */
 void sd_notify_changes(const struct sd_changes *c, const struct sd_snapshot *old,
-                       const struct sd_snapshot *new_);
+                       struct sd_snapshot *new_);
+/* Table t is no longer served: its rows waiting for the rate limit are
+ * forgotten (and its snapshot released). */
+void sd_notify_table_dropped(const struct sd_table *t);
 /* Source notifications for a change of state (failed, stale, recovered). */
 void sd_notify_state(enum sd_source_state now);
 const struct sd_notify_stats *sd_notify_stats(void);

@@ -54,6 +54,7 @@ const struct sd_oid_name sd_oid_names[] = {
     N("smsDistNotifyRateLimited", SD_OID_OBJECTS, SD_ARC_NOTIFY, SD_NOBJ_RATE_LIMITED),
     N("smsDistNotifyDropped", SD_OID_OBJECTS, SD_ARC_NOTIFY, SD_NOBJ_DROPPED),
     N("smsDistNotifyQueued", SD_OID_OBJECTS, SD_ARC_NOTIFY, SD_NOBJ_QUEUED),
+    N("smsDistNotifyDeferred", SD_OID_OBJECTS, SD_ARC_NOTIFY, SD_NOBJ_DEFERRED),
     N("smsDistRowEnteredError", SD_OID_NOTIFICATIONS, SD_NOTIF_ROW_ENTERED_ERROR),
     N("smsDistRowLeftError", SD_OID_NOTIFICATIONS, SD_NOTIF_ROW_LEFT_ERROR),
     N("smsDistSourceFailed", SD_OID_NOTIFICATIONS, SD_NOTIF_SOURCE_FAILED),

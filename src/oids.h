@@ -133,6 +133,7 @@ enum sd_notify_object {
     SD_NOBJ_RATE_LIMITED = 4,
     SD_NOBJ_DROPPED = 5,
     SD_NOBJ_QUEUED = 6,
+    SD_NOBJ_DEFERRED = 7,
 };
 
 /* smsDistNotifications.N */

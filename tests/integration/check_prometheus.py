@@ -91,6 +91,7 @@ SCALARS = {
     "smsDistNotifyRateLimited": "counter",
     "smsDistNotifyDropped": "counter",
     "smsDistNotifyQueued": "gauge",
+    "smsDistNotifyDeferred": "gauge",
 }
 ROW_FAMILIES = ["smsDistStatusAssets", "smsDistStatusLastUpdateDate",
                 "smsDistStatusObjectTypeID_info", "smsDistStatusType"]

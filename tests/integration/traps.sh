@@ -4,8 +4,10 @@
 # master with the right OIDs and values:
 #   a row already in error at start (presentAtStart), a row entering Error,
 #   leaving it, disappearing; the source failing, recovering, going stale;
-#   1,000 rows entering Error at once (rate limit + one summary); and a row
-#   flipped while the master is down (queued, sent after reconnection).
+#   1,000 rows entering Error at once (rate limit, one summary, the rest
+#   deferred and sent in later windows, withdrawn when fixed first); and a
+#   row flipped while the master is down (queued, sent after reconnection),
+#   and rows deferred while it is down (sent after it is back).
 
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
 
@@ -85,56 +87,121 @@ write_rows PS100001:1:1 PS100003:5:2
 ok wait_trap "$RECOVERED" . "a good file again: smsDistSourceRecovered"
 
 # --- a storm: 1,000 rows enter Error at once -----------------------------------
-many 1000 1
-ok sd_wait_served 1000 "1,000 rows, all Success"
-before=$(traps "$ENTERED" "ST0")
-many 1000 3
-WANT=1 ok wait_trap "$SUPPRESSED" . "1,000 rows go to Error: one smsDistNotificationsSuppressed at the window's end"
-sent=$(( $(traps "$ENTERED" "ST0") - before ))
-ok test "$sent" -le 20 "at most notifyRateLimit (20) row notifications in the window (sent $sent)"
-supp=$(grep -E "= OID: $SUPPRESSED" "$TLOG" | tail -1 | grep -oE "$(sd_oid smsDistNotifySuppressed)\.0 = Gauge32: [0-9]+" | grep -oE '[0-9]+$')
-is "$((sent + supp))" 1000 "sent + suppressed = 1000 (suppressed $supp, carried in smsDistNotifySuppressed)"
-like "$(grep -E "= OID: $SUPPRESSED" "$TLOG" | tail -1)" "$(sd_oid smsDistRowsError)\\.0 = Gauge32: 1000" \
-    "the summary carries smsDistRowsError = 1000"
-is "$(snmp_value "$(sd_oid smsDistNotifyRateLimited).0")" "$supp" "smsDistNotifyRateLimited counts them too"
-
-# --- a row announced in error is always announced leaving it ------------------
-# A receiver that keeps a problem per row (Zabbix) closes it on the row's
-# smsDistRowLeftError: the rate limit must never cut that one. Rows 500..999
-# enter error (ST0001F4.. announced, the rest cut), then rows 0..499 too
-# (ST000000.. announced), then all leave: in index order the unannounced rows
-# 20.. fill the window before 500.. come, whose way out must still be sent.
-range_rows() {
+# notifyRateLimit 20 3: 20 go out at once, the other 980 are deferred (not
+# lost) and go out 20 per window, oldest first.
+# st_rows LO HI: the 1,000 rows ST000000.. with rows LO..HI-1 in error
+st_rows() {
     "$PYTHON3" - "$D/.tmp" "$1" "$2" <<'PY' && mv "$D/.tmp" "$FILE"
 import json, sys
-lo, hi = int(sys.argv[2]), int(sys.argv[3])   # rows lo..hi-1 in error, of 1000
+lo, hi = int(sys.argv[2]), int(sys.argv[3])
 rows = [{"ObjectID": "ST%06X" % i, "MessageCategory": 1, "Type": 3 if lo <= i < hi else 1, "Assets": 1,
          "ObjectTypeID": 2, "PackageID": "ST%06X" % i, "LastUpdateDate": "2026-11-20T08:15:00Z"}
         for i in range(1000)]
 json.dump({"value": rows}, open(sys.argv[1], "w"))
 PY
 }
+# st_audit: per ST row, the row notifications received, in order of arrival:
+# prints "bad N" (rows whose notifications do not alternate entered, left,
+# entered, ... with the reasons and Type that fit), "entered N", "left N",
+# "open N" (rows whose last notification is an entry), "order ok|broken"
+# (deferred entries leave oldest first: in each burst of entries of one
+# storm the rows come in index order) and "dup N" (an entry repeated without
+# a way out between).
+st_audit() {
+    "$PYTHON3" - "$TLOG" "$ENTERED" "$LEFT" "$REASON" "$TYPECOL" <<'PY'
+import re, sys
+log, entered, left, reason, typecol = sys.argv[1:6]
+state, bad, dup, ne, nl, seq = {}, 0, 0, 0, 0, []
+for line in open(log, errors="replace"):
+    m = re.search(r"= OID: (\S+)", line)
+    if not m or m.group(1) not in (entered, left):
+        continue
+    r = re.search(re.escape(reason) + r"\.(\d+)\.([\d.]+) = INTEGER: (\d)", line)
+    if not r:
+        continue
+    n = int(r.group(1))
+    subs = [int(x) for x in r.group(2).split(".")]
+    name = "".join(chr(c) for c in subs[:n])
+    if not name.startswith("ST"):
+        continue
+    why = int(r.group(3))
+    t = re.search(re.escape(typecol) + r"\.[\d.]+ = INTEGER: (\d+)", line)
+    typ = int(t.group(1)) if t else -1
+    was = state.get(name, False)
+    if m.group(1) == entered:
+        ne += 1
+        if was:
+            dup += 1
+        if why not in (1, 4) or typ != 3:
+            bad += 1
+        state[name] = True
+        seq.append(int(name[2:], 16))
+    else:
+        nl += 1
+        if not was or why not in (2, 3) or (why == 2 and typ != 1):
+            bad += 1
+        state[name] = False
+# the entries of each storm arrive in rising index order; a new storm
+# starts where the index falls back
+falls = sum(1 for a, b in zip(seq, seq[1:]) if b < a)
+print("bad", bad)
+print("dup", dup)
+print("entered", ne)
+print("left", nl)
+print("open", sum(1 for v in state.values() if v))
+print("falls", falls)
+PY
+}
+audit() { st_audit | sed -n "s/^$1 //p"; }
+deferred() { snmp_value "$(sd_oid smsDistNotifyDeferred).0"; }
+deferred_is() { [ "$(deferred)" = "$1" ]; }
+entered_st_reach() { [ "$(audit entered)" -ge "$1" ]; }
+supp_in() { grep -E "= OID: $SUPPRESSED([[:space:]]|$)" "$TLOG" | tail -n 1 |
+            grep -oE "$(sd_oid "$1")\.0 = Gauge32: [0-9]+" | grep -oE '[0-9]+$'; }
 sup_traps() { grep -c -E "= OID: $SUPPRESSED([[:space:]]|$)" "$TLOG"; }
-st_idx() { idx "$(printf 'ST%06X' "$1")" 1; }
-range_rows 0 0
-ok sd_wait_served 1000 "1,000 rows, all Success again"
-WANT=2 ok wait_trap "$SUPPRESSED" . "their 1,000 ways out end in a second summary, not 1,000 notifications"
-s0=$(sup_traps)
-range_rows 500 1000
-WANT=$((s0 + 1)) ok wait_trap "$SUPPRESSED" . "rows 500..999 enter error: 20 announced, the rest cut"
-range_rows 0 1000
-WANT=$((s0 + 2)) ok wait_trap "$SUPPRESSED" . "rows 0..499 enter error too: 20 more announced"
-left0=$(traps "$LEFT" "ST0")
-range_rows 0 0
-WANT=$((s0 + 3)) ok wait_trap "$SUPPRESSED" . "all 1,000 leave error: the window ends in a summary"
-missing=0
-for i in $(seq 500 519) $(seq 0 19); do
-    [ "$(traps "$LEFT" "$TYPECOL$(st_idx "$i") ")" -ge 1 ] || { missing=$((missing + 1)); diag "no smsDistRowLeftError for row $i"; }
-done
-is "$missing" 0 "every announced row (0..19, 500..519) got its smsDistRowLeftError, though 20..39 filled the window first"
-is "$(( $(traps "$LEFT" "ST0") - left0 ))" 60 "60 ways out sent: the 40 announced ones beyond the limit, and the 20 the limit admits"
-supp=$(grep -E "= OID: $SUPPRESSED" "$TLOG" | tail -1 | grep -oE "$(sd_oid smsDistNotifySuppressed)\.0 = Gauge32: [0-9]+" | grep -oE '[0-9]+$')
-is "$supp" 940 "the other 940 were cut and counted (smsDistNotifySuppressed)"
+
+st_rows 0 0
+ok sd_wait_served 1000 "1,000 rows, all Success"
+st_rows 0 1000
+WANT=1 ok wait_trap "$SUPPRESSED" . "1,000 rows go to Error: one smsDistNotificationsSuppressed at the window's end"
+is "$(supp_in smsDistNotifySuppressed)" 980 "smsDistNotifySuppressed: the 980 past the limit (20 per window) were held back"
+like "$(grep -E "= OID: $SUPPRESSED" "$TLOG" | tail -1)" "$(sd_oid smsDistRowsError)\\.0 = Gauge32: 1000" \
+    "the summary carries smsDistRowsError = 1000"
+is "$(supp_in smsDistNotifyDeferred)" 980 "and smsDistNotifyDeferred = 980: deferred, not lost"
+is "$(snmp_value "$(sd_oid smsDistNotifyRateLimited).0")" 980 "smsDistNotifyRateLimited counts them, once"
+d1=$(deferred)
+ok test "$d1" -le 980 -a "$d1" -ge 900 "smsDistNotifyDeferred.0 is served ($d1 waiting)"
+ok sd_poll entered_st_reach 60 "the next windows send the deferred ones, 20 each (60 entries received)"
+d2=$(deferred)
+ok test "$d2" -lt "$d1" "smsDistNotifyDeferred falls as they go out ($d1, then $d2)"
+is "$(sup_traps)" 1 "windows that only send deferred rows end in no summary"
+
+# a reload to a faster limit while rows wait
+printf '%s\n' "source file:$FILE" "pollInterval 1" "agentXPingInterval 1" \
+    "notifyRateLimit 100 1" "notifyAtStart yes" >"$T/smsdistd.conf"
+kill -HUP "$SD_AGENT_PID"
+ok sd_wait_log "$T/smsdistd.log" 'SIGHUP: re-reading' "SIGHUP: notifyRateLimit 100 1, with rows waiting"
+
+# Rows 0..499 leave error, most of them before their turn: those still
+# deferred are withdrawn (neither notification), those announced get their
+# way out at once (the limit never holds back a way out the receiver needs).
+# Rows 500..999 stay in error and their entries keep coming until none waits.
+st_rows 500 1000
+SD_WAIT=$((SD_WAIT * 4)) ok sd_poll deferred_is 0 "rows 0..499 leave error: deferred ones withdrawn; the entries of 500..999 go out until none waits"
+is "$(audit bad)" 0 "every row notification fits its row's story (order, reasons, Type)"
+is "$(audit dup)" 0 "no row was announced entering error twice (the reload announced nothing again)"
+is "$(audit open)" 500 "the receiver's view converged: exactly the 500 rows in error are open"
+is "$(audit falls)" 0 "the deferred entries went out oldest first (in index order)"
+e=$(audit entered); l=$(audit left)
+is "$((e - l))" 500 "each of the $l rows announced and then fixed got its way out ($e entries)"
+ok test "$e" -lt 1000 "rows fixed while deferred were never announced ($((1000 - e)) of them)"
+is "$(sup_traps)" 1 "and nothing was held back meanwhile: no new summary"
+
+st_rows 0 0
+open_is() { [ "$(audit open)" = "$1" ]; }
+ok sd_poll open_is 0 "all 500 leave error at once: 500 ways out, past the limit of 100 per window"
+is "$(audit bad)" 0 "every one fits its row"
+is "$(sup_traps)" 1 "the ways out were not held back: no summary"
 
 # --- the master goes away: queued, then sent ----------------------------------
 write_rows PS100001:1:1 PS100003:5:2
@@ -149,6 +216,21 @@ WANT=$((n_i1 + 1)) ok wait_trap "$ENTERED" "$REASON$I1 = INTEGER: 1" \
     "the master is back: the queued smsDistRowEnteredError arrives"
 ok sd_log_has "$T/smsdistd.log" 'sending 1 queued notifications' "it was queued and sent after reconnection"
 is "$(snmp_value "$(sd_oid smsDistNotifyQueued).0")" 0 "nothing left in the queue"
+is "$(snmp_value "$(sd_oid smsDistNotifyDropped).0")" 0 "nothing dropped"
+
+# --- the master goes away while rows wait for the limit: nothing is lost ----------
+e0=$(audit entered)
+st_rows 0 300
+ok sd_poll entered_st_reach $((e0 + 100)) "300 rows enter error: the first 100 are announced at once"
+n_lost=$(grep -c 'AgentX master disconnected' "$T/smsdistd.log")
+sd_stop "$SD_MASTER_PID" KILL
+lost_again() { [ "$(grep -c 'AgentX master disconnected' "$T/smsdistd.log")" -gt "$n_lost" ]; }
+ok sd_poll lost_again "the master is killed while the other 200 wait"
+sd_start_master
+SD_WAIT=$((SD_WAIT * 4)) ok sd_poll open_is 300 "the master is back: every one of the 300 rows in error is announced"
+is "$(audit dup)" 0 "each once"
+is "$(audit bad)" 0 "each fitting its row"
+is "$(deferred)" 0 "none waits"
 is "$(snmp_value "$(sd_oid smsDistNotifyDropped).0")" 0 "nothing dropped"
 
 # --- stale ---------------------------------------------------------------------

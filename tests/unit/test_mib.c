@@ -15,7 +15,7 @@
 static const oid objects[] = { SD_OID_OBJECTS };
 #define OLEN OID_LENGTH(objects)
 #define NBEFORE 20     /* source (with the two config scalars) and summary scalars: before the table */
-#define NAFTER 4       /* notification counters: after it */
+#define NAFTER 5       /* notification counters: after it */
 #define NSCALARS (NBEFORE + NAFTER)
 
 static struct sd_health health;
@@ -226,7 +226,7 @@ static void test_walk_covers_everything_in_order(void **state)
     /* then the notification counters, smsDistNotifySent.0 first */
     assert_int_equal(names[NBEFORE + 15][OLEN], SD_ARC_NOTIFY);
     assert_int_equal(names[NBEFORE + 15][OLEN + 1], SD_NOBJ_SENT);
-    assert_int_equal(names[n - 1][OLEN + 1], SD_NOBJ_QUEUED);
+    assert_int_equal(names[n - 1][OLEN + 1], SD_NOBJ_DEFERRED);
 }
 
 static void test_getnext_from_odd_places(void **state)
