@@ -166,6 +166,37 @@ for r in status:
     if "SCCM content %s is in error (category %s)" % (r["ObjectID"], r["MessageCategory"]) != '"'$name'"']'
     ok row_problems "a row in error vanishes from the source: its problem closes ($name)"
 
+    # a burst past smsdistd's rate limit (2 per 3 s here): the entries past it
+    # are deferred, not lost, and the per-row problems converge on the rows in
+    # error; then all of them go back, ways out never held back
+    local hup0 k=6
+    hup0=$(grep -c 'SIGHUP: re-reading' "$T/smsdistd.log")
+    printf '%s\n' "notifyRateLimit 2 3" >>"$T/smsdistd.conf"
+    kill -HUP "$SD_AGENT_PID"
+    hup_seen() { [ "$(grep -c 'SIGHUP: re-reading' "$T/smsdistd.log")" -gt "$hup0" ]; }
+    ok zbx_wait "$WAIT" hup_seen "smsdistd re-reads its configuration: notifyRateLimit 2 3"
+    local supp0 burst
+    supp0=$(grep -c 'smsDistNotificationsSuppressed' "$ZBX_TRAPFILE")
+    burst=$(rewrite_export 'k = 0
+for r in status:
+    if k < '"$k"' and r["Type"] == 1 and sum(1 for x in status if (x["ObjectID"], x["MessageCategory"]) == (r["ObjectID"], r["MessageCategory"])) == 1:
+        r["Type"] = 3
+        k += 1
+        print(r["ObjectID"], r["MessageCategory"], file=sys.stderr)' 2>&1 >/dev/null)
+    diag "$k rows enter error at once: $(echo $burst)"
+    supp_seen() { [ "$(grep -c 'smsDistNotificationsSuppressed' "$ZBX_TRAPFILE")" -gt "$supp0" ]; }
+    ok zbx_wait "$WAIT" supp_seen "the limit held $((k - 2)) back: smsDistNotificationsSuppressed reached the trap file"
+    ok row_problems "the deferred ones follow in the next windows: one problem per row in error, exactly ($(expected_problems "$C" row | wc -l))"
+    rewrite_export 'rows = set(tuple(l.split()) for l in """'"$burst"'""".splitlines() if l.strip())
+for r in status:
+    if (r["ObjectID"], str(r["MessageCategory"])) in rows:
+        r["Type"] = 1'
+    ok row_problems "all $k back to Success at once: their problems close, past the limit"
+    sed -i '/^notifyRateLimit 2 3$/d' "$T/smsdistd.conf"
+    hup0=$(grep -c 'SIGHUP: re-reading' "$T/smsdistd.log")
+    kill -HUP "$SD_AGENT_PID"
+    ok zbx_wait "$WAIT" hup_seen "smsdistd back to the default rate limit"
+
     # content on distribution points: one Information problem per failed row
     expected_problems "$C" contentdp >"$T/want-cdp.txt"
     n=$(wc -l <"$T/want-cdp.txt")
