@@ -23,6 +23,7 @@
 #include "conf.h"
 #include "http.h"
 #include "notify.h"
+#include "notifystate.h"
 #include "source.h"
 
 #define APP "smsdistd"
@@ -330,6 +331,12 @@ static int check_only(void)
                 r.problems ? r.problems : 1, r.problems > 1 ? "s" : "", why);
         return EXIT_USAGE;
     }
+    /* as at a start: a folder it cannot write in is a warning, not a refusal
+     * (checked as the user -t runs as: run it as smsdistd's user) */
+    if (config.notify.state_file[0] &&
+        sd_nstate_probe(config.notify.state_file, why, sizeof(why)) < 0)
+        fprintf(stderr, APP ": warning: notifyStateFile %s: %s: the rows announced in error will "
+                "not be kept across a restart\n", config.notify.state_file, why);
     fprintf(stderr, APP ": configuration %s is fine (source %s)\n", config_files(), source_shown());
     return 0;
 }

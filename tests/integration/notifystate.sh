@@ -17,7 +17,9 @@
 #   (6) notifyStateFile none: no file is written;
 #   (7) SIGTERM while notifications wait in the queue (the master is down):
 #       no temporary file stays, the file parses at the next start, and a
-#       way out that was queued, never sent, is sent after the restart.
+#       way out that was queued, never sent, is sent after the restart;
+#   (8) a reload that names another notifyStateFile: written there at once,
+#       the old file left; and smsdistd -t warns of a folder (5).
 
 # shellcheck source=tests/integration/lib.sh
 . "${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/integration/lib.sh"
@@ -187,6 +189,15 @@ else
     NOWRITE=$T/ro/notify.state
     WHY='Permission denied'
 fi
+printf '%s\n' "source file:$FILE" "notifyStateFile $NOWRITE" >"$T/t.conf"
+"$SD_AGENT_BIN" -t -C -c "$T/t.conf" >"$T/t.out" 2>&1
+is "$?" 0 "(5) smsdistd -t: the configuration is still fine (a start would serve)"
+like "$(cat "$T/t.out")" "warning: notifyStateFile $(re_quote "$NOWRITE"): cannot create files in $(re_quote "${NOWRITE%/*}") \\($WHY\\).*not be kept across a restart" \
+    "(5) smsdistd -t warns: the folder, and why"
+printf '%s\n' "source file:$FILE" "notifyStateFile $T/notify-t.state" >"$T/t.conf"
+"$SD_AGENT_BIN" -t -C -c "$T/t.conf" >"$T/t.out" 2>&1
+ok test "$?" = 0 -a "$(grep -c warning "$T/t.out")" = 0 "(5) smsdistd -t with a folder it can write in: no warning"
+ok test ! -e "$T/notify-t.state" "(5) and -t leaves no file there"
 start "notifyStateFile $NOWRITE"
 ok sd_wait_served 2 "(5) a folder smsdistd cannot write in: it serves"
 ok log_has "notifyStateFile $(re_quote "$NOWRITE"): cannot create files in $(re_quote "${NOWRITE%/*}") \($WHY\).*not kept across a restart" \
@@ -214,7 +225,7 @@ is "$(grep -c "notifyStateFile" "$T/smsdistd.log")" 0 "(6) nothing logged about 
 # (7) SIGTERM with notifications waiting in the queue
 # =============================================================================
 if [ "${SD_FORM:-}" = dlmod ]; then
-    skip 15 "(7) needs the master away while the module runs: the dlmod is the master"
+    skip 20 "(7) needs the master away while the module runs, (8) a SIGHUP to smsdistd: the dlmod is the master"
     done_testing
     exit 0
 fi
@@ -256,5 +267,23 @@ is "$(grep -c "notifyStateFile $QSTATE: line" "$T/smsdistd.log")" 0 "(7) the fil
 ok sd_poll entries_are 300 "(7) the file keeps the 300, not X"
 stop
 is "$SD_STOP_STATUS" 0 "(7) smsdistd exits 0"
+
+# =============================================================================
+# (8) a reload that moves notifyStateFile
+# =============================================================================
+write_rows PSA00001:1:3 PSC00003:1:1
+rm -f "$T/first.state"
+mkdir -p "$T/moved"
+start "notifyStateFile $T/first.state"
+ok sd_poll entries_are 1 "$T/first.state" "(8) A, in error at start, is announced and kept in the first file"
+sed -i "s|^notifyStateFile $T/first.state\$|notifyStateFile $T/moved/notify.state|" "$T/smsdistd.conf"
+kill -HUP "$SD_AGENT_PID"
+ok sd_poll entries_are 1 "$T/moved/notify.state" "(8) SIGHUP with another notifyStateFile: the new file is written at once, with A"
+mark "$LEFT" "$REASON$IA = INTEGER: 2"
+write_rows PSA00001:1:1 PSC00003:1:1
+ok wait_traps "$(more)" "$LEFT" "$REASON$IA = INTEGER: 2" "(8) A is fixed: smsDistRowLeftError"
+ok sd_poll entries_are 0 "$T/moved/notify.state" "(8) the new file follows"
+is "$(entries "$T/first.state")" 1 "(8) the old file is left as it was"
+stop
 
 done_testing
