@@ -46,7 +46,8 @@
 # zabbix_server runs with its defaults (CacheSize, pollers, CacheUpdateFrequency
 # ...) but for what a private instance must set: database, log, PID file,
 # socket folder, ListenIP/ListenPort, StartSNMPTrapper=1 and SNMPTrapperFile
-# (ZBX_TRAPFILE, $ZBX_DIR/snmptraps/snmptraps.log). SD_ZABBIX_SERVER_EXTRA:
+# (ZBX_TRAPFILE, $ZBX_DIR/snmptraps/snmptraps.log; ZBX_TRAPFILE_SERVER when
+# the server sees it under another path: the 7.0 chroot's README path). SD_ZABBIX_SERVER_EXTRA:
 # more lines for its configuration file (to try a setting by hand).
 #
 # Environment: SD_ZABBIX_PG_BIN (PostgreSQL's bin folder, default the newest
@@ -73,7 +74,8 @@ ZBX_RT_STOPPED=
 # What the 7.0 chroot holds (besides minbase). php8.4-cgi satisfies php8.4's
 # "libapache2-mod-php8.4 | php8.4-fpm | php8.4-cgi" without Apache.
 ZBX7_RELEASE=trixie
-ZBX7_PACKAGES="zabbix-server-pgsql zabbix-frontend-php php8.4-cli php8.4-cgi php8.4-pgsql"
+# snmptrapd: README's step 3 installs it; in the cache, so that step runs offline
+ZBX7_PACKAGES="zabbix-server-pgsql zabbix-frontend-php php8.4-cli php8.4-cgi php8.4-pgsql snmptrapd"
 
 zbx_say() { diag "zabbix: $*"; }
 
@@ -357,7 +359,7 @@ DBPassword=$ZBX_DB_PASSWORD
 ListenIP=127.0.0.1
 ListenPort=$ZBX_SERVER_PORT
 StartSNMPTrapper=1
-SNMPTrapperFile=$ZBX_TRAPFILE
+SNMPTrapperFile=${ZBX_TRAPFILE_SERVER:-$ZBX_TRAPFILE}
 ${SD_ZABBIX_SERVER_EXTRA:-}
 EOF
 }

@@ -15,20 +15,84 @@ readme_block() {
 
 # zbx_trap_path: README's way for notifications to reach Zabbix: snmptrapd
 # with README's snmptrapd.conf (but for the handler, $HANDLER run by /bin/sh,
-# and the trapper file, ZBX_TRAPFILE), logging to TRAPLOG, and the master
+# the trapper file, ZBX_TRAPFILE, and the MIB, the tree's), logging to
+# TRAPLOG, and the master
 # snmpd sending to it. The MIB where snmptrapd looks (MIBDIRS: the README
 # copies it to /usr/share/snmp/mibs); lib.sh exports MIBS="" (numeric output
 # everywhere), which would override the README's "[snmp] mibs" line:
 # snmptrapd gets the environment of a real system.
 zbx_trap_path() {
+    if [ -n "${ZBX_ROOT:-}" ]; then
+        zbx_trap_path_chroot
+        return
+    fi
     local mibs_env=$MIBS
     readme_block snmptrapd.conf >"$T/snmptrapd.readme" || bail_out "no snmptrapd.conf block in README.md"
     grep -q 'smsdistd-zabbix-traphandle' "$T/snmptrapd.readme" || bail_out "README's snmptrapd.conf has no traphandle line"
     sed -e "s|/usr/local/bin/smsdistd-zabbix-traphandle|/bin/sh $HANDLER|" \
-        -e "s|/var/lib/zabbix/snmptraps/snmptraps.log|$ZBX_TRAPFILE|" "$T/snmptrapd.readme" >"$T/snmptrapd.conf"
+        -e "s|/var/lib/zabbix/snmptraps/snmptraps.log|$ZBX_TRAPFILE|" \
+        -e "s|/usr/share/snmp/mibs/SMS-DISTRIBUTION-STATUS-MIB.txt|$top_srcdir/mibs/SMS-DISTRIBUTION-STATUS-MIB.txt|" \
+        "$T/snmptrapd.readme" >"$T/snmptrapd.conf"
     unset MIBS
     MIBDIRS=$SD_NAMED_MIBDIRS sd_start_trapd "$T/snmptrapd.conf" "$TRAPLOG" || bail_out "snmptrapd did not start"
     export MIBS=$mibs_env
+    # shellcheck disable=SC2034  # read by lib.sh's sd_start_master
+    SD_MASTER_EXTRA="trap2sink 127.0.0.1:$SD_TRAPD_PORT public"
+    sd_start_master
+}
+
+# zbx_trap_path_chroot: in the 7.0 chroot (a clean Debian 13 with Zabbix
+# 7.0), README's step 3 as written: its install commands run by sh in a
+# folder holding the handler and the MIB, its snmptrapd.conf as
+# /etc/snmp/snmptrapd.conf, snmptrapd started as the system would (reading
+# that file, as its unit's user; only the listening address is the
+# test's), the server's
+# SNMPTrapperFile README's path. One thing stands in for a package:
+# snmp-mibs-downloader (non-free; it downloads the IETF base MIBs, which
+# cannot be had here) is replaced by the same modules put where it puts
+# them, /usr/share/snmp/mibs/ietf.
+zbx_trap_path_chroot() {
+    local in=/root/smsdistd-readme m f attempt
+    mkdir -p "$ZBX_ROOT$in" "$ZBX_ROOT/usr/share/snmp/mibs/ietf" || bail_out "cannot prepare the chroot for README's steps"
+    cp "$HANDLER" "$top_srcdir/mibs/SMS-DISTRIBUTION-STATUS-MIB.txt" "$ZBX_ROOT$in/" ||
+        bail_out "cannot copy the handler and the MIB into the chroot"
+    for m in SNMPv2-SMI SNMPv2-TC SNMPv2-CONF; do
+        f=$(grep -l -s "^$m DEFINITIONS" $(printf '%s/* ' ${SD_NAMED_MIBDIRS//:/ }) | head -n 1)
+        [ -n "$f" ] && cp "$f" "$ZBX_ROOT/usr/share/snmp/mibs/ietf/$m" || bail_out "no $m to stand in for snmp-mibs-downloader"
+    done
+    readme_block install >"$T/install.readme"
+    grep -q 'smsdistd-zabbix-traphandle' "$T/install.readme" || bail_out "README has no install block (zabbix-test:install)"
+    diag "README's install commands: $(paste -sd';' "$T/install.readme")"
+    SDC_ROOT=$ZBX_ROOT sdc_run 600 sh -exc "cd $in; $(cat "$T/install.readme")" >"$T/install.out" 2>&1
+    ok test "$?" = 0 "README's install commands, as written, succeed in a clean Debian 13 (Zabbix 7.0) chroot" ||
+        diag_file "$T/install.out" 20
+    ok test -x "$ZBX_ROOT/usr/local/bin/smsdistd-zabbix-traphandle" -a -f "$ZBX_ROOT/usr/share/snmp/mibs/SMS-DISTRIBUTION-STATUS-MIB.txt" \
+        -a "$(chroot "$ZBX_ROOT" stat -c %U:%G /var/lib/zabbix/snmptraps 2>/dev/null)" = Debian-snmp:zabbix \
+        "they put the handler in /usr/local/bin, the MIB in /usr/share/snmp/mibs, and make /var/lib/zabbix/snmptraps (Debian-snmp:zabbix)"
+    readme_block snmptrapd.conf >"$ZBX_ROOT/etc/snmp/snmptrapd.conf" || bail_out "cannot write the chroot's snmptrapd.conf"
+    # the server reads README's path; the test reads it through the chroot
+    ZBX_TRAPFILE_SERVER=/var/lib/zabbix/snmptraps/snmptraps.log
+    ZBX_TRAPFILE=$ZBX_ROOT$ZBX_TRAPFILE_SERVER
+    SD_LOGS+=("$TRAPLOG")
+    SD_TRAPD_LOG=$TRAPLOG
+    # as its unit runs it: User=Debian-snmp (the chroot's numbers)
+    local user
+    user=$(chroot "$ZBX_ROOT" id -u Debian-snmp):$(chroot "$ZBX_ROOT" id -g Debian-snmp) ||
+        bail_out "no Debian-snmp user in the chroot (made by snmptrapd's package)"
+    for attempt in 1 2 3; do
+        SD_TRAPD_PORT=$(sd_free_port)
+        : >"$TRAPLOG" && chown "$user" "$TRAPLOG" || bail_out "cannot prepare $TRAPLOG"
+        chroot --userspec="$user" "$ZBX_ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/var/lib/snmp LANG=C.UTF-8 \
+            /usr/sbin/snmptrapd -f -Lf "$TRAPLOG" udp:127.0.0.1:"$SD_TRAPD_PORT" \
+            >>"$T/snmptrapd.out" 2>&1 {SD_TAP_OUT}>&- {SD_TAP_ERR}>&- &
+        SD_TRAPD_PID=$!
+        SD_PIDS+=("$SD_TRAPD_PID")
+        SD_WATCH_PID=$SD_TRAPD_PID sd_poll sd_log_has "$TRAPLOG" 'NET-SNMP version' && break
+        sd_stop "$SD_TRAPD_PID"
+        [ "$attempt" = 3 ] && bail_out "snmptrapd did not start in the chroot"
+    done
+    ok test "$(grep -c -i 'cannot find module\|unlinked\|cannot adopt' "$TRAPLOG" "$T/snmptrapd.out" | awk -F: '{ s += $NF } END { print s }')" = 0 \
+        "the chroot's snmptrapd loads README's MIB setting without a complaint"
     # shellcheck disable=SC2034  # read by lib.sh's sd_start_master
     SD_MASTER_EXTRA="trap2sink 127.0.0.1:$SD_TRAPD_PORT public"
     sd_start_master
@@ -110,7 +174,7 @@ zbx_template_checks() {
     # README, Zabbix, step 3: the server's settings for traps are the README's
     local line missing=0
     while IFS= read -r line; do
-        line=${line//\/var\/lib\/zabbix\/snmptraps\/snmptraps.log/$ZBX_TRAPFILE}
+        line=${line//\/var\/lib\/zabbix\/snmptraps\/snmptraps.log/${ZBX_TRAPFILE_SERVER:-$ZBX_TRAPFILE}}
         grep -q -x -F -- "$line" "$ZBX_DIR/server/zabbix_server.conf" || { missing=1; diag "not in the server's configuration: $line"; }
     done < <(readme_block zabbix_server.conf)
     ok test "$missing" = 0 -a -n "$(readme_block zabbix_server.conf)" \
