@@ -10,7 +10,9 @@
 #  5. at once, as they mostly wait: the Zabbix templates in real Zabbix
 #     servers (tests/contrib/zabbix-server.sh: 6.0 from Debian 12's packages,
 #     zabbix7-server.sh: 7.0 from Debian 13's in a chroot, made in the
-#     background meanwhile by tests/contrib/zabbix7-chroot.sh) and the Debian
+#     background meanwhile by tests/contrib/zabbix7-chroot.sh), README's
+#     Zabbix step 3 as written in a Debian 12 chroot
+#     (tests/contrib/zabbix-readme12.sh), and the Debian
 #     package's test (tests/deb/install-test.sh: dpkg-buildpackage, lintian,
 #     install/run/upgrade/purge in a debootstrap chroot). The chroots are
 #     cached in SD_CHROOT_CACHE, default /var/cache/smsdistd-tests.
@@ -169,6 +171,9 @@ if [ "${SKIP_DEB:-0}" != 1 ]; then
 fi
 if [ "${SKIP_ZABBIX:-0}" != 1 ]; then
   tap_run "$zbx_dir" tests/contrib/zabbix-server.sh bash "$top/tests/contrib/zabbix-server.sh" &
+  bg+=("$!:zbx")
+  # README's Zabbix step 3 as written, in a clean Debian 12 chroot
+  tap_run "$zbx_dir" tests/contrib/zabbix-readme12.sh bash "$top/tests/contrib/zabbix-readme12.sh" &
   bg+=("$!:zbx")
   # the 7.0 chroot: the background job above (or the test makes it itself)
   wait "$zbx7_pid"

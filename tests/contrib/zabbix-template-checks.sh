@@ -23,7 +23,7 @@ readme_block() {
 # snmptrapd gets the environment of a real system.
 zbx_trap_path() {
     if [ -n "${ZBX_ROOT:-}" ]; then
-        zbx_trap_path_chroot
+        zbx_readme_trap_path "$ZBX_ROOT" "Debian 13 (Zabbix 7.0)"
         return
     fi
     local mibs_env=$MIBS
@@ -41,8 +41,8 @@ zbx_trap_path() {
     sd_start_master
 }
 
-# zbx_trap_path_chroot: in the 7.0 chroot (a clean Debian 13 with Zabbix
-# 7.0), README's step 3 as written: its install commands run by sh in a
+# zbx_readme_trap_path ROOT WHAT: in the chroot ROOT (a clean Debian WHAT,
+# its Zabbix packages installed), README's step 3 as written: its install commands run by sh in a
 # folder holding the handler and the MIB, its snmptrapd.conf as
 # /etc/snmp/snmptrapd.conf, snmptrapd started as the system would (reading
 # that file, as its unit's user; only the listening address is the
@@ -51,8 +51,8 @@ zbx_trap_path() {
 # snmp-mibs-downloader (non-free; it downloads the IETF base MIBs, which
 # cannot be had here) is replaced by the same modules put where it puts
 # them, /usr/share/snmp/mibs/ietf.
-zbx_trap_path_chroot() {
-    local in=/root/smsdistd-readme m f attempt
+zbx_readme_trap_path() {
+    local ZBX_ROOT=$1 what=$2 in=/root/smsdistd-readme m f attempt
     mkdir -p "$ZBX_ROOT$in" "$ZBX_ROOT/usr/share/snmp/mibs/ietf" || bail_out "cannot prepare the chroot for README's steps"
     cp "$HANDLER" "$top_srcdir/mibs/SMS-DISTRIBUTION-STATUS-MIB.txt" "$ZBX_ROOT$in/" ||
         bail_out "cannot copy the handler and the MIB into the chroot"
@@ -64,7 +64,7 @@ zbx_trap_path_chroot() {
     grep -q 'smsdistd-zabbix-traphandle' "$T/install.readme" || bail_out "README has no install block (zabbix-test:install)"
     diag "README's install commands: $(paste -sd';' "$T/install.readme")"
     SDC_ROOT=$ZBX_ROOT sdc_run 600 sh -exc "cd $in; $(cat "$T/install.readme")" >"$T/install.out" 2>&1
-    ok test "$?" = 0 "README's install commands, as written, succeed in a clean Debian 13 (Zabbix 7.0) chroot" ||
+    ok test "$?" = 0 "README's install commands, as written, succeed in a clean $what chroot" ||
         diag_file "$T/install.out" 20
     ok test -x "$ZBX_ROOT/usr/local/bin/smsdistd-zabbix-traphandle" -a -f "$ZBX_ROOT/usr/share/snmp/mibs/SMS-DISTRIBUTION-STATUS-MIB.txt" \
         -a "$(chroot "$ZBX_ROOT" stat -c %U:%G /var/lib/zabbix/snmptraps 2>/dev/null)" = Debian-snmp:zabbix \
