@@ -64,9 +64,12 @@ PY
     bail_out "cannot make the Debian 12 chroot with $PACKAGES"
 fi
 grep '^# chroot: ' "$T/chroot.log" | sed 's/^# //' | while IFS= read -r l; do diag "$l"; done
+# shellcheck disable=SC2016  # dpkg-query's format, not the shell's
 diag "Debian 12 chroot ready in $((SECONDS - t0)) s: $(chroot "$ROOT" dpkg-query -W -f '${Package} ${Version}, ' zabbix-server-pgsql snmptrapd)"
 sdc_enter "$ROOT" || bail_out "cannot enter the chroot $ROOT"
-mkdir -p "$ROOT$T" && mount --bind "$T" "$ROOT$T" || bail_out "cannot bind-mount $T into the chroot"
+if ! mkdir -p "$ROOT$T" || ! mount --bind "$T" "$ROOT$T"; then
+    bail_out "cannot bind-mount $T into the chroot"
+fi
 chmod 0711 "$T" || bail_out "cannot make $T traversable"
 
 # shellcheck source=tests/contrib/zabbix-template-checks.sh

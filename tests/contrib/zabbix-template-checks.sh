@@ -52,13 +52,21 @@ zbx_trap_path() {
 # cannot be had here) is replaced by the same modules put where it puts
 # them, /usr/share/snmp/mibs/ietf.
 zbx_readme_trap_path() {
-    local ZBX_ROOT=$1 what=$2 in=/root/smsdistd-readme m f attempt
+    local ZBX_ROOT=$1 what=$2 in=/root/smsdistd-readme m f d attempt
     mkdir -p "$ZBX_ROOT$in" "$ZBX_ROOT/usr/share/snmp/mibs/ietf" || bail_out "cannot prepare the chroot for README's steps"
     cp "$HANDLER" "$top_srcdir/mibs/SMS-DISTRIBUTION-STATUS-MIB.txt" "$ZBX_ROOT$in/" ||
         bail_out "cannot copy the handler and the MIB into the chroot"
+    local dirs=()
+    IFS=: read -r -a dirs <<<"$SD_NAMED_MIBDIRS"
     for m in SNMPv2-SMI SNMPv2-TC SNMPv2-CONF; do
-        f=$(grep -l -s "^$m DEFINITIONS" $(printf '%s/* ' ${SD_NAMED_MIBDIRS//:/ }) | head -n 1)
-        [ -n "$f" ] && cp "$f" "$ZBX_ROOT/usr/share/snmp/mibs/ietf/$m" || bail_out "no $m to stand in for snmp-mibs-downloader"
+        f=
+        for d in "${dirs[@]}"; do
+            f=$(grep -l -s "^$m DEFINITIONS" "$d"/* | head -n 1)
+            [ -n "$f" ] && break
+        done
+        if [ -z "$f" ] || ! cp "$f" "$ZBX_ROOT/usr/share/snmp/mibs/ietf/$m"; then
+            bail_out "no $m to stand in for snmp-mibs-downloader"
+        fi
     done
     readme_block install >"$T/install.readme"
     grep -q 'smsdistd-zabbix-traphandle' "$T/install.readme" || bail_out "README has no install block (zabbix-test:install)"
@@ -74,6 +82,7 @@ zbx_readme_trap_path() {
     ZBX_TRAPFILE_SERVER=/var/lib/zabbix/snmptraps/snmptraps.log
     ZBX_TRAPFILE=$ZBX_ROOT$ZBX_TRAPFILE_SERVER
     SD_LOGS+=("$TRAPLOG")
+    # shellcheck disable=SC2034  # read by lib.sh's sd_traps
     SD_TRAPD_LOG=$TRAPLOG
     # as its unit runs it: User=Debian-snmp (the chroot's numbers)
     local user
@@ -247,7 +256,7 @@ for r in status:
         r["Type"] = 3
         k += 1
         print(r["ObjectID"], r["MessageCategory"], file=sys.stderr)' 2>&1 >/dev/null)
-    diag "$k rows enter error at once: $(echo $burst)"
+    diag "$k rows enter error at once: ${burst//$'\n'/, }"
     supp_seen() { [ "$(grep -c 'smsDistNotificationsSuppressed' "$ZBX_TRAPFILE")" -gt "$supp0" ]; }
     ok zbx_wait "$WAIT" supp_seen "the limit held $((k - 2)) back: smsDistNotificationsSuppressed reached the trap file"
     ok row_problems "the deferred ones follow in the next windows: one problem per row in error, exactly ($(expected_problems "$C" row | wc -l))"
