@@ -34,6 +34,12 @@
 #                      those first values counts one history row per item too many)
 #   DISCOVERY_WAIT     the longest wait for the first discovery (default 1800 s)
 #   FLIP_ROWS          Success rows flipped to Error at the window's start (default 5)
+#   SMSDISTD_CONF      more smsdistd.conf lines, separated by ';' (default none:
+#                      smsdistd's defaults), e.g. 'notifyRateLimit 2000 60'
+#   MAX_REPETITIONS    7.0: the host's SNMP interface's Max repetition count, the
+#                      GETBULK size of its walk[] items (default: Zabbix's, 10)
+#   HOST_MACROS        host macros, '{$M}=V' words separated by spaces (default
+#                      none: the template's), e.g. '{$SMSDIST.ROWS.ERROR.MAX}=5000'
 #
 # The server runs with zabbix_server.conf's defaults (CacheSize=32M, default
 # pollers, CacheUpdateFrequency ...) except what the harness must set
@@ -86,6 +92,10 @@
 #                      {$SMSDIST.ROWS.ERROR.MAX}=20 the per-row problems depend
 #                      on it); error_rows_with_item: rows in error with their
 #                      discovered item; problems_contentdp_open
+#   row_problems_all   seconds from smsdistd's restart (README step 2: every row
+#                      in error announced again, at notifyRateLimit's pace) until
+#                      the per-row problems numbered the rows in error (-1: not
+#                      before the window; sampled every 5 s)
 #   error_rows_covered_after_discovery  seconds after the first discovery until
 #                      every row in error was covered: a per-row problem each
 #                      when rows in error <= {$SMSDIST.ROWS.ERROR.MAX}, else the
@@ -116,6 +126,9 @@ MEASURE_SECONDS=${MEASURE_SECONDS:-600}
 SETTLE_SECONDS=${SETTLE_SECONDS:-420}
 DISCOVERY_WAIT=${DISCOVERY_WAIT:-1800}
 FLIP_ROWS=${FLIP_ROWS:-5}
+SMSDISTD_CONF=${SMSDISTD_CONF:-}
+HOST_MACROS=${HOST_MACROS:-}
+MAX_REPETITIONS=${MAX_REPETITIONS:-}
 SAMPLE=15                          # seconds between samples in the window
 
 # shellcheck source=tests/integration/lib.sh
@@ -209,8 +222,16 @@ fig content_rows_failed "$NCDPFAILED" rows
 phase "snmptrapd, snmpd, smsdistd"
 TRAPLOG=$T/snmptrapd.log
 zbx_trap_path
-# smsdistd with its defaults: only the source (the combined export: all three tables)
-sd_start_agent "source file:$C"
+# smsdistd with its defaults: only the source (the combined export: all three
+# tables), and SMSDISTD_CONF's lines
+# smsdistd's configuration lines: the source, and SMSDISTD_CONF's
+AGENT_CONF=("source file:$C")
+IFS=';' read -r -a _extra <<<"$SMSDISTD_CONF"
+for _l in ${_extra[@]+"${_extra[@]}"}; do
+    _l=${_l#"${_l%%[![:space:]]*}"}
+    [ -n "$_l" ] && AGENT_CONF+=("$_l")
+done
+sd_start_agent "${AGENT_CONF[@]}"
 sd_wait_served "$N" || bail_out "smsdistd does not serve the $N rows"
 IN_PKTS_OID=.1.3.6.1.2.1.11.1.0
 snmp_value "$IN_PKTS_OID" >/dev/null || bail_out "the master's snmpInPkts.0 cannot be read"
@@ -284,12 +305,18 @@ zbx call correlation.create "$(cat "$T/correlation.json")" >"$T/correlation.out"
     { diag_file "$T/correlation.out" 10; bail_out "correlation.create failed"; }
 
 # README step 2: the host, the template linked, the template's macros as they are
-zbx host-create --host "$HOST" --port "$SD_PORT" --templates-of "$TEMPLATE" >"$T/host.out" 2>&1 ||
+zbx host-create --host "$HOST" --port "$SD_PORT" --templates-of "$TEMPLATE" \
+    ${MAX_REPETITIONS:+--max-repetitions "$MAX_REPETITIONS"} >"$T/host.out" 2>&1 ||
     { diag_file "$T/host.out" 10; bail_out "host.create failed"; }
+if [ -n "$HOST_MACROS" ]; then
+    # shellcheck disable=SC2086  # words
+    zbx macros --host "$HOST" $HOST_MACROS >/dev/null || bail_out "cannot set the host macros $HOST_MACROS"
+fi
 zbx_reload || diag "zabbix_server -R config_cache_reload failed"
 # README step 2: rows already in error are announced again by a restart of smsdistd
 sd_stop_agent TERM
-sd_start_agent "source file:$C"
+t_restart=$SECONDS
+sd_start_agent "${AGENT_CONF[@]}"
 sd_wait_served "$N" || bail_out "smsdistd does not serve the $N rows after its restart"
 
 # what the status discovery is to make: prototypes x rows in error (capped)
@@ -297,6 +324,9 @@ nproto=$(zbx dump prototypes --host "$HOST" --key-re . | "$PYTHON3" -c 'import j
 print(sum(1 for p in json.load(sys.stdin) if p["discoveryRule"]["key_"] == sys.argv[1]))' "$STATUS_RULE")
 cap=$(zbx template-macros --templates-of "$TEMPLATE" | awk '$1 == "{$SMSDIST.STATUS.DISCOVERY.MAX}" { print $2 }')
 rowmax=$(zbx template-macros --templates-of "$TEMPLATE" | awk '$1 == "{$SMSDIST.ROWS.ERROR.MAX}" { print $2 }')
+for _m in $HOST_MACROS; do
+    case $_m in '{$SMSDIST.ROWS.ERROR.MAX}='*) rowmax=${_m#*=} ;; esac
+done
 kept=$NERR
 [ -n "$cap" ] && [ "$cap" -lt "$kept" ] && kept=$cap
 WANT=$((nproto * kept))
@@ -345,10 +375,13 @@ covered() {
 }
 
 phase "settling ($SETTLE_SECONDS s)"
-COVERED_AT=-1
+COVERED_AT=-1 ROWS_ALL_AT=-1
+# every row in error has its own problem
+rows_all() { local r; read -r r _ < <(count_problems); [ "$r" -ge "$NERR" ]; }
 deadline=$((SECONDS + SETTLE_SECONDS))
 for _ in $(seq $((SETTLE_SECONDS / 5 + 2))); do
     [ "$COVERED_AT" = -1 ] && covered && COVERED_AT=$((SECONDS - t_disc))
+    [ "$ROWS_ALL_AT" = -1 ] && rows_all && ROWS_ALL_AT=$((SECONDS - t_restart))
     [ "$SECONDS" -ge "$deadline" ] && break
     sleep 5
 done
@@ -479,6 +512,7 @@ fig problems_contentdp_open "$pcdp" problems
 ditems=$(discovered_items)
 fig error_rows_with_item "$((ditems / (nproto > 0 ? nproto : 1)))" rows
 fig error_rows_covered_after_discovery "$COVERED_AT" s
+fig row_problems_all "$ROWS_ALL_AT" s
 fig flip_rows "$NFLIP" rows
 fig flip_trap "$F_TRAP" s
 fig flip_rows_error "$F_ROWS" s
@@ -521,7 +555,9 @@ SNMP at the master: ${FIG[snmp_requests_per_minute]:-?} requests a minute; CPU o
 Problems at the end: $prow per-row (tag smsdist=row) for $NERR2 rows in error, 'many content status
   rows in error' open: $pmany, $pcdp content-on-DP. Rows in error with their item: $((ditems / (nproto > 0 ? nproto : 1))).
 Every row in error covered (own problem, or 'many' above {\$SMSDIST.ROWS.ERROR.MAX} ${rowmax:-?}): $COVERED_AT s after
-  the first discovery (-1: not within the settle time).
+  the first discovery (-1: not within the settle time); a problem of its own for every row in
+  error $ROWS_ALL_AT s after smsdistd's restart (-1: not before the window).
+smsdistd: ${SMSDISTD_CONF:-its defaults}; host macros: ${HOST_MACROS:-none}; max repetitions: ${MAX_REPETITIONS:-Zabbix's default}.
 $NFLIP rows flipped to Error: notifications in the trap file after $F_TRAP s, smsdist.rows.error
   counted them after $F_ROWS s, their items after $F_ITEMS s, problems of their own: $fp
   (all after $F_PROB s; -1: not within the window).

@@ -21,7 +21,8 @@ Usage: zbx.py --url URL [--token-file FILE] [--user U] [--password P] COMMAND ..
                                      file no longer has; prints the templates
                                      of the file as JSON lines
   host-create --host NAME --port P [--ip 127.0.0.1] [--community public]
-              [--no-bulk] [--group NAME] [--template NAME]... [--templates-of FILE]
+              [--no-bulk] [--max-repetitions N (Zabbix 7.0: the walks' GETBULK size)]
+              [--group NAME] [--template NAME]... [--templates-of FILE]
               [--macro '{$M}=V']...   a host with one SNMPv2c interface (bulk
                                      on), linked to the templates; prints hostid
   macros --host NAME '{$M}=V'...     creates or updates host macros
@@ -249,6 +250,8 @@ def cmd_host_create(api, a):
         tids += [t["templateid"] for t in got]
     iface = {"type": 2, "main": 1, "useip": 1, "ip": a.ip, "dns": "", "port": str(a.port),
              "details": {"version": 2, "bulk": 0 if a.no_bulk else 1, "community": a.community}}
+    if a.max_repetitions:
+        iface["details"]["max_repetitions"] = str(a.max_repetitions)
     params = {"host": a.host, "interfaces": [iface], "groups": [{"groupid": group_id(api, a.group)}],
               "templates": [{"templateid": t} for t in tids], "macros": parse_macros(a.macro)}
     print(api.call("host.create", params)["hostids"][0])
@@ -564,6 +567,7 @@ def main(argv):
     p.add_argument("--ip", default="127.0.0.1")
     p.add_argument("--community", default="public")
     p.add_argument("--no-bulk", action="store_true")
+    p.add_argument("--max-repetitions", type=int, default=0)
     p.add_argument("--group", default="smsdistd tests")
     p.add_argument("--template", action="append", default=[])
     p.add_argument("--templates-of")
