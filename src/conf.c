@@ -372,21 +372,24 @@ static void parse_bool(const char *token, char *line)
         cfg->notify.content = yes;
 }
 
-/* notifyRateLimit N SECONDS */
+/* notifyRateLimit N SECONDS [BURST] */
 static void parse_rate(const char *token, char *line)
 {
     char *save = NULL, *count = strtok_r(line, " \t", &save), *secs = strtok_r(NULL, " \t", &save);
-    unsigned long n, w;
+    char *burst = strtok_r(NULL, " \t", &save);
+    unsigned long n, w, b = 0;
 
     if (!count || !secs || strtok_r(NULL, " \t", &save)) {
-        config_perror("notifyRateLimit: N SECONDS, e.g. notifyRateLimit 20 60");
+        config_perror("notifyRateLimit: N SECONDS [BURST], e.g. notifyRateLimit 20 60");
         cfg->errors++;
         return;
     }
-    if (parse_ulong(token, count, 1, 100000, &n) < 0 || parse_ulong(token, secs, 1, 86400, &w) < 0)
+    if (parse_ulong(token, count, 1, 100000, &n) < 0 || parse_ulong(token, secs, 1, 86400, &w) < 0 ||
+        (burst && parse_ulong(token, burst, 1, 100000, &b) < 0))
         return;
     cfg->notify.rate_n = (unsigned)n;
     cfg->notify.rate_window = (unsigned)w;
+    cfg->notify.rate_burst = (unsigned)b;
 }
 
 /* notifyStateFile /PATH|none */
@@ -491,7 +494,7 @@ static const struct directive {
     { "notifyDPs", parse_bool, "yes|no   (send smsDistDPErrorsRaised/Cleared; default yes)" },
     { "notifyContent", parse_bool, "yes|no   (send smsDistContentDPEnteredFailed/LeftFailed; default yes)" },
     { "notifyAtStart", parse_bool, "yes|no   (announce rows already in error at the first load; default yes)" },
-    { "notifyRateLimit", parse_rate, "N SECONDS   (most row notifications per window, then one summary; default 20 60)" },
+    { "notifyRateLimit", parse_rate, "N SECONDS [BURST]   (row notifications: N per SECONDS, at most BURST at once, default the smaller of N and 20; the rest deferred, one summary per window; default 20 60)" },
     { "notifyQueueSize", parse_number, "N   (notifications held while the master is away; default 1000)" },
     { "notifyStateFile", parse_state_file, "/PATH|none   (keeps the rows announced in error across restarts, so those fixed meanwhile are announced leaving; default " SD_DEFAULT_STATE_FILE ")" },
     { "httpMaxPages", parse_number, "N   (most @odata.nextLink pages followed; default 1000)" },

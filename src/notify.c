@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "mib.h"
 #include "notify.h"
@@ -34,10 +35,15 @@ static struct {
     struct sd_notify_cfg cfg;
     struct sd_notify_stats stats;
     bool connected;
-    /* rate limit: a window opens with its first row notification */
+    /* rate limit: a token bucket (notifyRateLimit N SECONDS BURST: N per
+     * SECONDS, at most BURST at once), and the window that sums up what it
+     * held back: opened by the first notification held back */
+    double tokens;
+    struct timespec filled;             /* when tokens was last brought up to date */
+    bool primed;                        /* the bucket has been filled once */
     unsigned window_alarm;
-    unsigned in_window;
     unsigned suppressed;
+    unsigned drain_alarm;               /* the next deferred row's turn */
     /* rows whose entry into error the limit deferred (struct announced, a
      * tsearch tree keyed like `announced`), sent oldest first (seq) as the
      * next windows admit them, built from their table's latest snapshot
@@ -62,6 +68,7 @@ static struct {
 } n = { .last_state = SD_STATE_STARTING };
 
 static void keep_unsent(const netsnmp_variable_list *vars);
+static void arm_drain(void);
 
 void sd_notify_defaults(struct sd_notify_cfg *c)
 {
@@ -71,6 +78,7 @@ void sd_notify_defaults(struct sd_notify_cfg *c)
     c->at_start = true;
     c->rate_n = 20;
     c->rate_window = 60;
+    c->rate_burst = 0;                  /* the smaller of rate_n and SD_NOTIFY_RATE_BURST */
     c->queue_max = 1000;
     snprintf(c->state_file, sizeof(c->state_file), "%s", SD_DEFAULT_STATE_FILE);
 }
@@ -218,6 +226,7 @@ static int on_session(int major, int minor, void *server, void *client)
                      (long)(time(NULL) - n.lost));
         n.lost = 0;
         n.connected = true;
+        arm_drain();
         /* after the subagent has finished (re)registering */
         if (!n.flush_alarm && n.count) {
             struct timeval tv = { 0, 100 * 1000 };
@@ -290,17 +299,21 @@ void sd_notify_configure(const struct sd_notify_cfg *c)
 
 /* --- rows ----------------------------------------------------------------- */
 
-static void admit_deferred(void);
+static unsigned burst_of(const struct sd_notify_cfg *c)
+{
+    if (c->rate_burst)
+        return c->rate_burst;
+    return c->rate_n < SD_NOTIFY_RATE_BURST ? c->rate_n : SD_NOTIFY_RATE_BURST;
+}
 
 static void window_end(unsigned reg, void *arg)
 {
     n.window_alarm = 0;
-    n.in_window = 0;
     if (n.suppressed) {
         snmp_log(LOG_WARNING, "notification rate limit: %u row notifications held back in the "
-                 "last %u s (notifyRateLimit %u %u); %u rows in error wait for theirs, sent "
-                 "oldest first as the next windows allow\n", n.suppressed, n.cfg.rate_window,
-                 n.cfg.rate_n, n.cfg.rate_window, n.stats.deferred);
+                 "last %u s (notifyRateLimit %u %u %u); %u rows in error wait for theirs, sent "
+                 "oldest first at that pace\n", n.suppressed, n.cfg.rate_window,
+                 n.cfg.rate_n, n.cfg.rate_window, burst_of(&n.cfg), n.stats.deferred);
         netsnmp_variable_list *vars = start(SD_NOTIF_SUPPRESSED);
         if (vars)
             vars = built(vars,
@@ -311,20 +324,57 @@ static void window_end(unsigned reg, void *arg)
         n.suppressed = 0;
         emit(vars);
     }
-    admit_deferred();
+}
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+    return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/* Brings the bucket up to date: N / SECONDS tokens a second, at most BURST. */
+static void refill(void)
+{
+    struct timespec now;
+    double burst = burst_of(&n.cfg);
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (!n.primed) {
+        n.tokens = burst;
+        n.primed = true;
+    } else {
+        n.tokens += since(&n.filled, &now) * n.cfg.rate_n / n.cfg.rate_window;
+        if (n.tokens > burst)
+            n.tokens = burst;
+    }
+    n.filled = now;
+}
+
+/* Whether the bucket has a token now; takes it. */
+static bool take_token(void)
+{
+    refill();
+    if (n.tokens < 1.0)
+        return false;
+    n.tokens -= 1.0;
+    return true;
+}
+
+/* A row notification the limit holds back: counted, and summed up at the
+ * end of the window it opens (or is in). */
+static void held_back(void)
+{
+    n.suppressed++;
+    n.stats.rate_limited++;
+    if (!n.window_alarm)
+        n.window_alarm = snmp_alarm_register(n.cfg.rate_window, 0, window_end, NULL);
 }
 
 /* Whether one more row notification fits the rate limit now. */
 static bool admit(void)
 {
-    if (!n.window_alarm)
-        n.window_alarm = snmp_alarm_register(n.cfg.rate_window, 0, window_end, NULL);
-    if (n.in_window < n.cfg.rate_n) {
-        n.in_window++;
+    if (take_token())
         return true;
-    }
-    n.suppressed++;
-    n.stats.rate_limited++;
+    held_back();
     return false;
 }
 
@@ -567,22 +617,22 @@ static int by_seq(const void *a, const void *b)
 }
 
 /*
- * A window has ended: the rows deferred longest are announced, as many as
- * the new window admits, each built from its table's latest snapshot (it
- * is in error there: leaving would have withdrawn it). While the master is
- * away they wait here rather than fill the queue, and the window is kept
- * ticking until none waits.
+ * The rows deferred longest are announced, as many as the bucket has tokens
+ * for (one every SECONDS / N once it is empty), each built from its table's
+ * latest snapshot (it is in error there: leaving would have withdrawn it).
+ * While the master is away they wait here rather than fill the queue.
  */
-static void admit_deferred(void)
+static void drain(unsigned reg, void *arg)
 {
     size_t sent = 0;
 
+    n.drain_alarm = 0;
     if (n.pending && n.connected && collect_in(n.pending, NULL)) {
         struct announced **v = walk.v;
         size_t nv = walk.n;
 
         qsort(v, nv, sizeof(*v), by_seq);
-        for (size_t j = 0; j < nv && n.in_window < n.cfg.rate_n; j++) {
+        for (size_t j = 0; j < nv && take_token(); j++) {
             struct announced *k = v[j];
             const struct sd_snapshot *s = n.latest[slot_of(k->t)];
             unsigned long idx[MAX_OID_LEN];
@@ -599,7 +649,6 @@ static void admit_deferred(void)
                 announced_free(k);
                 continue;
             }
-            admit();                    /* counts in the window, and opens the next */
             announced_put(k, sd_nstate_format(k->t->name, vars->next_variable), true);
             emit(vars);
             sent++;
@@ -610,8 +659,24 @@ static void admit_deferred(void)
         snmp_log(LOG_INFO, "notification rate limit: every deferred row notification is sent\n");
     if (sent)
         save();
-    if (n.pending && !n.window_alarm)
-        n.window_alarm = snmp_alarm_register(n.cfg.rate_window, 0, window_end, NULL);
+    arm_drain();
+}
+
+/* Wakes drain() when the next token is due, while rows wait and the master
+ * is there. */
+static void arm_drain(void)
+{
+    if (n.drain_alarm || !n.pending || !n.connected)
+        return;
+    refill();
+    double wait = n.tokens >= 1.0 ? 0 : (1.0 - n.tokens) * n.cfg.rate_window / n.cfg.rate_n;
+    struct timeval tv;
+
+    if (wait < 0.01)
+        wait = 0.01;                    /* after the main loop has run */
+    tv.tv_sec = (time_t)wait;
+    tv.tv_usec = (suseconds_t)((wait - (double)tv.tv_sec) * 1e6);
+    n.drain_alarm = snmp_alarm_register_hr(tv, 0, drain, NULL);
 }
 
 /* --- the state file (notifyStateFile) ----------------------------------------- */
@@ -921,7 +986,8 @@ static void notify_change(enum sd_change change, const struct sd_snapshot *s, si
     struct announced *k = announced_key(t, vars);
 
     if (entered) {
-        if (admit()) {
+        /* behind the rows that already wait: oldest first */
+        if (n.pending ? (held_back(), false) : admit()) {
             if (k)
                 announced_put(k, sd_nstate_format(t->name, vars->next_variable), true);
             emit(vars);
@@ -966,6 +1032,7 @@ void sd_notify_changes(const struct sd_changes *c, const struct sd_snapshot *old
                           it->row);
         }
     }
+    arm_drain();
     save();
 }
 
@@ -1008,6 +1075,8 @@ void sd_notify_shutdown(void)
     snmp_unregister_callback(SNMP_CALLBACK_APPLICATION, SNMPD_CALLBACK_INDEX_STOP, on_session, NULL, 0);
     if (n.window_alarm)
         snmp_alarm_unregister(n.window_alarm);
+    if (n.drain_alarm)
+        snmp_alarm_unregister(n.drain_alarm);
     if (n.flush_alarm)
         snmp_alarm_unregister(n.flush_alarm);
     while (n.count) {

@@ -5,9 +5,10 @@
  * swap) and source-state changes come in as events; each becomes an SNMPv2
  * notification of SMS-DISTRIBUTION-STATUS-MIB, built at once (the rows may
  * be freed after) and sent through the AgentX session. Row notifications are
- * rate-limited: at most N per window, then one smsDistNotificationsSuppressed
- * with the count at the window's end; entries into error held back are
- * deferred, not lost, and go out oldest first in the next windows. While the AgentX session is down,
+ * rate-limited by a token bucket (N per SECONDS, at most BURST at once); a
+ * window opened by the first one held back ends with one
+ * smsDistNotificationsSuppressed and the count; entries into error held
+ * back are deferred, not lost, and go out oldest first as tokens come. While the AgentX session is down,
  * notifications wait in a bounded queue (oldest dropped first, counted) and
  * go out in order when it is back. Main thread only.
  */
@@ -28,11 +29,17 @@ struct sd_notify_cfg {
     bool content;               /* smsDistContentDPEnteredFailed/LeftFailed */
     unsigned rate_n;            /* row notifications per window */
     unsigned rate_window;       /* seconds */
+    unsigned rate_burst;        /* at most this many at once; 0: SD_NOTIFY_RATE_BURST or rate_n */
     size_t queue_max;           /* held while the master is away */
     /* notifyStateFile: where the rows announced in error are kept across
      * restarts ("": nowhere, notifyStateFile none) */
     char state_file[256];
 };
+
+/* notifyRateLimit's default burst (when N is larger): what a trap receiver
+ * that runs a handler per notification takes at once (snmptrapd's socket
+ * buffer holds some 100-150 of them; the rest of a burst is lost). */
+#define SD_NOTIFY_RATE_BURST 20
 
 /* The compiled-in notifyStateFile: $(localstatedir)/lib/smsdistd/state/notify.state */
 #ifndef SD_STATE_DIR

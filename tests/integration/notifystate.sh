@@ -231,7 +231,7 @@ if [ "${SD_FORM:-}" = dlmod ]; then
 fi
 rm -f "$STATE"
 write_rows PSX00009:1:1 PSC00003:1:1
-start "notifyStateFile $STATE" "notifyRateLimit 100000 60"
+start "notifyStateFile $STATE" "notifyRateLimit 100000 60 100000"
 ok sd_wait_served 2 "(7) 2 rows"
 write_rows PSX00009:1:3 PSC00003:1:1
 ok wait_traps 1 "$ENTERED" "$REASON$IX = INTEGER: 1" "(7) X enters error, announced"
@@ -259,7 +259,7 @@ sd_start_master
 nx=$(traps "$LEFT" "$REASON$IX = INTEGER: 2")
 ST4='"ST0[0-9A-F]{5}".*'"$REASON"'[.0-9]* = INTEGER: 4'
 np=$(traps "$ENTERED" "$ST4")
-start "notifyStateFile $STATE" "notifyRateLimit 100000 60"
+start "notifyStateFile $STATE" "notifyRateLimit 100000 60 100000"
 ok sd_wait_served 301 "(7) started again with the master back"
 ok wait_traps $((nx + 1)) "$LEFT" "$REASON$IX = INTEGER: 2" "(7) X's queued way out, never sent, comes after the restart"
 ok wait_traps $((np + 300)) "$ENTERED" "$ST4" "(7) the 300 rows still in error are announced presentAtStart(4)"

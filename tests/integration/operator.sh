@@ -141,6 +141,13 @@ like "$out" "bad.conf: line 2: unknown directive 'tlsCAFlie' \\(did you mean tls
 like "$out" "bad.conf: line 3: Error: maxRows: '-1' is not a number from 1 to 4294967295" "-t: the bad number, with its line and range"
 like "$out" "bad.conf: line 4: Error: credentials file $T/creds: refused: mode 0644" "-t: the credentials file's mode"
 like "$out" "3 problems" "-t counts them"
+printf '%s\n' "source file:$FILE" "notifyRateLimit 20 60 0" "notifyRateLimit 20 60 5 9" "notifyRateLimit 100 60 5" >"$T/rate.conf"
+"$SD_AGENT_BIN" -t -C -c "$T/rate.conf" >"$T/t-rate.out" 2>&1
+is "$?" 1 "smsdistd -t: notifyRateLimit's BURST is checked too"
+out=$(cat "$T/t-rate.out")
+like "$out" "rate.conf: line 2: Error: notifyRateLimit: '0' is not a number from 1 to 100000" "-t: a burst of 0, with its line and range"
+like "$out" "rate.conf: line 3: .*notifyRateLimit: N SECONDS \\[BURST\\]" "-t: a fourth word, with the form"
+like "$out" "2 problems" "-t: line 4 (100 per 60 s, bursts of 5) is fine"
 "$SD_AGENT_BIN" -t -C -c "$CONF" -x "$T/probe.sock" >/dev/null 2>&1
 ok test ! -s "$T/probe.log" "-t connected to nothing (the AgentX probe saw no connection)"
 sd_stop "$PROBE"

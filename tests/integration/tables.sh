@@ -655,7 +655,7 @@ else
     cp "$C" "$N" || bail_out "cannot copy $C"
     oracle_summary "$N"
     NCONTENT=${SUM[contentRows]}
-    start4 "notifyRateLimit 5000 60" "notifyQueueSize 5000"
+    start4 "notifyRateLimit 5000 60 5000" "notifyQueueSize 5000"
     "$PYTHON3" - "$N" <<'PY' >"$T/flip-count.txt" || bail_out "cannot flip $N"
 import json, sys
 path = sys.argv[1]
